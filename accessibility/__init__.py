@@ -1,0 +1,3 @@
+"""accessibility: public-transport accessibility of steunpunten in the Netherlands."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,46 @@
+"""Command-line interface: ``accessibility --help``.
+
+Each command group lives in its own module in this package and registers its
+commands on :data:`app` when imported below. Heavy libraries are imported inside
+the commands so that ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+app = typer.Typer(
+    name="accessibility",
+    help=(
+        "Bereikbaarheid van laagdrempelige steunpunten met het openbaar vervoer. "
+        "Public-transport accessibility of low-threshold mental-health support points."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging."),
+) -> None:
+    """Bereikbaarheid van steunpunten / accessibility of steunpunten."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+
+
+# Command modules register themselves on `app` (one import per module).
+# (none yet)
+
+
+def main() -> None:
+    """Entry point of the ``accessibility`` console script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

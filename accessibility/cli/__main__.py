@@ -1,0 +1,5 @@
+"""Allow ``python -m accessibility.cli``."""
+
+from accessibility.cli import main
+
+main()
