@@ -34,7 +34,7 @@ def _root(
 
 
 # Command modules register themselves on `app` (one import per module).
-# (none yet)
+from accessibility.cli import need as _need  # noqa: E402,F401
 
 
 def main() -> None:

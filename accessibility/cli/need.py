@@ -1,0 +1,145 @@
+"""The ``need`` command: needed steunpunten per participation scenario."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accessibility.cli import app
+from accessibility.errors import AccessibilityError, InputError
+
+
+def _write_csv_atomic(df, path: Path) -> None:
+    """Write ``df`` to ``path`` via a temporary file in the same folder and os.replace."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            df.to_csv(fh, index=False)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _scalar_table(inhabitants: float, prevalence: float, participation: list[float], capacity: float):
+    from rich.table import Table
+
+    from accessibility.analysis.need import needed_steunpunten
+
+    need = needed_steunpunten(inhabitants, prevalence, participation, capacity)
+    epa = inhabitants * prevalence / 100.0
+    table = Table(
+        title=(
+            f"Benodigde steunpunten / needed steunpunten\n"
+            f"{inhabitants:,.0f} inwoners x {prevalence:g} % EPA = {epa:,.0f} EPA (schatting), "
+            f"capaciteit {capacity:g} per week"
+        )
+    )
+    table.add_column("Deelname / participation", justify="right")
+    table.add_column("Benodigd / needed", justify="right")
+    for p, n in need.items():
+        table.add_row(f"{p * 100:g} %", str(int(n)))
+    return table
+
+
+def _table_mode(path: Path, out: Path | None, participation: list[float], capacity: float):
+    from rich.table import Table
+
+    from accessibility.analysis.need import need_table, read_need_table, scenario_label
+
+    result = need_table(read_need_table(path), participation, capacity, source=str(path))
+    if out is not None:
+        _write_csv_atomic(result, out)
+    table = Table(title=f"Benodigde steunpunten / needed steunpunten ({path.name})")
+    table.add_column("Regio / region")
+    table.add_column("EPA", justify="right")
+    labels = [scenario_label(p) for p in participation]
+    for label in labels:
+        table.add_column(f"{label} %", justify="right")
+    has_supply = "steunpunten_gewogen" in result.columns
+    if has_supply:
+        table.add_column("Gewogen aanbod / weighted supply", justify="right")
+        for label in labels:
+            table.add_column(f"Tekort / gap {label} %", justify="right")
+    for _, row in result.iterrows():
+        cells = [str(row["name"]), f"{row['epa_count']:,.0f}"]
+        cells += [str(int(row[f"need_{label}"])) for label in labels]
+        if has_supply:
+            cells.append(f"{row['steunpunten_gewogen']:g}")
+            cells += [f"{row[f'gap_{label}']:g}" for label in labels]
+        table.add_row(*cells)
+    return table
+
+
+@app.command("need")
+def need(
+    inhabitants: Annotated[
+        float | None, typer.Option(help="Aantal inwoners / number of inhabitants.")
+    ] = None,
+    prevalence: Annotated[
+        float | None,
+        typer.Option(
+            help="EPA-prevalentie in procenten, bv. 1.30 / EPA prevalence in percent, e.g. 1.30."
+        ),
+    ] = None,
+    table: Annotated[
+        Path | None,
+        typer.Option(
+            help=(
+                "CSV met regio's (name,inhabitants,prevalence_percent[,epa_count,"
+                "steunpunten_in_beeld,steunpunten_gewogen]) / CSV of regions."
+            )
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Resultaat als CSV (alleen met --table) / write the result CSV."),
+    ] = None,
+    participation: Annotated[
+        list[float] | None,
+        typer.Option(
+            help=(
+                "Deelnamegraad als fractie, herhaalbaar (standaard 0.15 0.30 0.45) / "
+                "participation rate as a fraction, repeatable (default 0.15 0.30 0.45)."
+            )
+        ),
+    ] = None,
+    capacity: Annotated[
+        float,
+        typer.Option(help="Bezoekers per week per steunpunt / visitors per week per steunpunt."),
+    ] = 100.0,
+) -> None:
+    """Benodigde steunpunten (De Galan 2024) / needed steunpunten per participation scenario.
+
+    needed = inhabitants x EPA% / 100 x participation / capacity, rounded.
+    """
+    from rich.console import Console
+
+    from accessibility.analysis.need import PARTICIPATION_SCENARIOS
+
+    console = Console()
+    if not participation:
+        participation = list(PARTICIPATION_SCENARIOS)
+    try:
+        if table is not None:
+            if inhabitants is not None or prevalence is not None:
+                raise InputError("give either --table or --inhabitants/--prevalence, not both")
+            console.print(_table_mode(table, out, participation, capacity))
+            if out is not None:
+                console.print(f"Geschreven / written: {out}")
+        elif inhabitants is not None and prevalence is not None:
+            if out is not None:
+                raise InputError("--out only works with --table")
+            console.print(_scalar_table(inhabitants, prevalence, participation, capacity))
+        else:
+            raise InputError(
+                "give --inhabitants and --prevalence (one region), or --table regions.csv"
+            )
+    except AccessibilityError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
