@@ -121,6 +121,7 @@ def profile_scan(
     transfer_ptr: np.ndarray,
     transfer_to: np.ndarray,
     transfer_seconds: np.ndarray,
+    self_transfer_seconds: np.ndarray,
     board_slack: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Backward CSA profile scan towards a set of targets.
@@ -134,7 +135,10 @@ def profile_scan(
         Walking time from each stop to its nearest target (``UNREACHABLE``
         where no target is within the egress limit).
     transfer_ptr, transfer_to, transfer_seconds : numpy.ndarray
-        Walking transfers between stops as CSR rows (seconds).
+        Walking transfers between different stops as CSR rows (seconds).
+    self_transfer_seconds : numpy.ndarray of int64, shape (n_stops,)
+        Minimum time to change vehicles at the same stop (0 unless
+        ``transfers.txt`` sets one).
     board_slack : int
         Seconds needed between being at a stop and the vehicle's departure.
 
@@ -166,7 +170,8 @@ def profile_scan(
         best = trip_best[trip]
         if egress_seconds[v] < UNREACHABLE:
             best = min(best, t_arr + egress_seconds[v])
-        best = min(best, _profile_lookup(prof_ready, prof_arrival, prof_ptr[v], prof_len[v], t_arr))
+        best = min(best, _profile_lookup(prof_ready, prof_arrival, prof_ptr[v], prof_len[v],
+                                         t_arr + self_transfer_seconds[v]))
         for j in range(transfer_ptr[v], transfer_ptr[v + 1]):
             w = transfer_to[j]
             best = min(

@@ -65,13 +65,14 @@ def csr(rows: list[dict[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return ptr, np.array(cols, dtype=np.int32), np.array(vals, dtype=np.int64)
 
 
-def forward_reference(trips, n_stops, access, direct, egress, transfers, t0) -> int:
+def forward_reference(trips, n_stops, access, direct, egress, transfers, t0, self_transfer=None) -> int:
     """Earliest arrival at any target departing at t0 (forward connection scan)."""
     conns = []
     for trip_index, (stops, arr, dep) in enumerate(trips):
         for i in range(len(stops) - 1):
             conns.append((dep[i], i, arr[i + 1], stops[i], stops[i + 1], trip_index))
     conns.sort()
+    self_transfer = self_transfer if self_transfer is not None else [0] * n_stops
     ready = [UNREACHABLE] * n_stops
     for s, w in access.items():
         ready[s] = min(ready[s], t0 + w)
@@ -83,7 +84,7 @@ def forward_reference(trips, n_stops, access, direct, egress, transfers, t0) -> 
         if trip in on_trip:
             if egress[v] < UNREACHABLE:
                 best = min(best, arr + egress[v])
-            ready[v] = min(ready[v], arr)
+            ready[v] = min(ready[v], arr + self_transfer[v])
             for w, secs in transfers[v].items():
                 ready[w] = min(ready[w], arr + secs)
     return best
@@ -112,6 +113,7 @@ def random_instance(rng: np.random.Generator):
     egress = np.full(n_stops, UNREACHABLE, dtype=np.int64)
     for s in rng.choice(n_stops, size=int(rng.integers(1, 3)), replace=False):
         egress[s] = int(rng.integers(0, 6)) * 60
+    self_transfer = [int(rng.integers(0, 4)) * 60 if rng.random() < 0.3 else 0 for _ in range(n_stops)]
     n_points = 3
     access = []
     direct = []
@@ -119,15 +121,19 @@ def random_instance(rng: np.random.Generator):
         chosen = rng.choice(n_stops, size=int(rng.integers(0, 3)), replace=False)
         access.append({int(s): int(rng.integers(0, 8)) * 60 for s in chosen})
         direct.append(int(rng.integers(20, 90)) * 60 if rng.random() < 0.5 else UNREACHABLE)
-    return n_stops, trips, transfers, egress, access, direct
+    return n_stops, trips, transfers, egress, access, direct, self_transfer
 
 
-def run_profile(n_stops, trips, transfers, egress, access, direct, departures, wait=True, max_s=10**6):
+def run_profile(n_stops, trips, transfers, egress, access, direct, departures, wait=True, max_s=10**6,
+                self_transfer=None):
+    if self_transfer is None:
+        self_transfer = np.zeros(n_stops, dtype=np.int64)
     timetable = timetable_from_trips(n_stops, trips)
     conns = timetable_connections(timetable, 0, 10**6)
     tr_ptr, tr_to, tr_sec = csr(transfers)
     prof_ptr, prof_len, entries = profile_scan(
-        *conns, n_stops, timetable.n_trips, egress, tr_ptr, tr_to, tr_sec, SLACK
+        *conns, n_stops, timetable.n_trips, egress, tr_ptr, tr_to, tr_sec,
+        np.asarray(self_transfer, dtype=np.int64), SLACK
     )
     acc_ptr, acc_stop, acc_sec = csr(access)
     return evaluate_points(
@@ -139,12 +145,14 @@ def run_profile(n_stops, trips, transfers, egress, access, direct, departures, w
 @pytest.mark.parametrize("seed", range(300))
 def test_profile_matches_forward_reference(seed: int) -> None:
     rng = np.random.default_rng(seed)
-    n_stops, trips, transfers, egress, access, direct = random_instance(rng)
+    n_stops, trips, transfers, egress, access, direct, self_transfer = random_instance(rng)
     departures = np.arange(0, 45 * 60, 60)
-    got = run_profile(n_stops, trips, transfers, egress, access, direct, departures)
+    got = run_profile(n_stops, trips, transfers, egress, access, direct, departures,
+                      self_transfer=self_transfer)
     for p in range(len(access)):
         for m, t0 in enumerate(departures):
-            want = forward_reference(trips, n_stops, access[p], direct[p], egress, transfers, int(t0))
+            want = forward_reference(trips, n_stops, access[p], direct[p], egress, transfers, int(t0),
+                                     self_transfer)
             want_tt = UNREACHABLE if want >= UNREACHABLE else want - t0
             assert got[p, m] == want_tt, (p, m)
 
