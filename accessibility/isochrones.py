@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,35 +26,10 @@ import shapely
 
 from accessibility.errors import InputError
 from accessibility.grid import Grid
+from accessibility.io import atomic_path
 
 #: Default isochrone cutoffs in minutes.
 DEFAULT_CUTOFFS: tuple[float, ...] = (15, 30, 45, 60)
-
-
-@contextmanager
-def atomic_output(path: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path next to ``path``; move it onto ``path`` on success.
-
-    The temporary file lies in the same folder (so :func:`os.replace` is atomic)
-    and keeps the suffix of ``path`` (so writers that pick a format by suffix
-    work). It is removed when the body raises; ``path`` is then untouched.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        The final output file; its folder is created when missing.
-    """
-    final = Path(path)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{final.name}.", suffix=final.suffix, dir=final.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.unlink()  # writers such as GDAL refuse to overwrite an existing (empty) file
-    try:
-        yield tmp
-        os.replace(tmp, final)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _check_cutoffs(cutoffs: Sequence[float]) -> list[float]:
@@ -274,7 +247,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
         ``path``.
     """
     wgs84 = to_wgs84(gdf)
-    with atomic_output(path) as tmp:
+    with atomic_path(path) as tmp:
         wgs84.to_file(tmp, driver="GeoJSON", engine="pyogrio")
     return Path(path)
 
@@ -313,7 +286,7 @@ def write_geopackage(
             raise InputError(f"GeoPackage layer name {name!r} is empty: give every layer a name")
         if gdf.crs is None:
             raise InputError(f"layer {name!r} for {path} has no CRS: set it before writing")
-    with atomic_output(path) as tmp:
+    with atomic_path(path) as tmp:
         for name, gdf in gdf_layers.items():
             gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
     return Path(path)

@@ -13,7 +13,6 @@ import shapely
 from accessibility.errors import InputError
 from accessibility.grid import Grid, local_metric_crs, make_grid
 from accessibility.isochrones import (
-    atomic_output,
     cells_polygon,
     isochrone_areas,
     isochrone_polygons,
@@ -319,13 +318,3 @@ def test_write_geojson_is_wgs84(tmp_path):
     minx, miny, maxx, maxy = back.total_bounds
     assert 5.38 < minx < maxx < 5.40 and 52.15 < miny < maxy < 52.16
     assert to_wgs84(gdf).geometry.iloc[0].equals_exact(back.geometry.iloc[0], 1e-9)
-
-
-def test_atomic_output_leaves_the_old_file_when_writing_fails(tmp_path):
-    path = tmp_path / "result.txt"
-    path.write_text("old")
-    with pytest.raises(RuntimeError), atomic_output(path) as tmp:
-        tmp.write_text("half")
-        raise RuntimeError("writer crashed")
-    assert path.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["result.txt"]
