@@ -266,3 +266,39 @@ def test_nominatim_matched_and_cached(httpserver: HTTPServer, tmp_path):
     assert offline.geocode("kerkstraat 1, 1211cl hilversum").from_cache
     with pytest.raises(GeocodeError, match="offline"):
         offline.geocode("Laan 2")
+
+
+def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tmp_path):
+    import geopandas as gpd
+    from typer.testing import CliRunner
+
+    from accessibility.cli import app
+
+    httpserver.expect_oneshot_request(f"{ROOT}/free").respond_with_json(MATCHED)
+    locs = tmp_path / "locs.csv"
+    locs.write_text(
+        "id,name,address,postcode,city,lat,lon,note\n"
+        "a,Inloop,Kerkstraat 1,1211CL,Hilversum,,,\n"
+        "b,Punt,,,,52.27,5.16,\n"
+        "c,Team,,,,,,no fixed location\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "located.gpkg"
+    cache = tmp_path / "cache.json"
+    args = ["geocode", str(locs), "--out", str(out), "--cache", str(cache),
+            "--pdok-url", httpserver.url_for(ROOT)]
+    run = CliRunner().invoke(app, args)
+    assert run.exit_code == 0, run.output
+    assert "no fixed location" in run.output and "1 not pinned" in run.output
+    located = gpd.read_file(out, layer="locations")
+    assert list(located["id"]) == ["a", "b"]
+    assert list(located["source"]) == ["geocoded: pdok", "coordinates"]
+    # Rerun offline against an unreachable URL: answered from the cache file.
+    rerun = CliRunner().invoke(app, args[:-1] + [free_server_url(), "--offline"])
+    assert rerun.exit_code == 0, rerun.output
+    # A cache miss offline: red message, exit 1, no traceback.
+    locs.write_text("id,name,address,city\nz,Nieuw,Laan 5,Huizen\n", encoding="utf-8")
+    fail = CliRunner().invoke(app, args + ["--offline"])
+    assert fail.exit_code == 1
+    assert "no cached answer for 'Laan 5, Huizen'" in fail.output
+    assert "Traceback" not in fail.output
