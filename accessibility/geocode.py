@@ -19,7 +19,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -30,6 +29,7 @@ import pandas as pd
 import requests
 
 from accessibility.errors import GeocodeError, InputError
+from accessibility.io import write_text_atomic
 
 log = logging.getLogger(__name__)
 
@@ -63,20 +63,6 @@ def build_query(address: str, postcode: str = "", city: str = "") -> str:
     if not address:
         raise InputError("cannot build a geocoding query without an address")
     return f"{address}, {place}" if place else address
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class GeocodeCache:
@@ -122,7 +108,7 @@ class GeocodeCache:
         self._entries[normalise_query(query)] = body
         if self.path is not None:
             text = json.dumps(self._entries, ensure_ascii=False, indent=1, sort_keys=True)
-            _atomic_write_text(self.path, text + "\n")
+            write_text_atomic(self.path, text + "\n")
 
 
 @dataclass(frozen=True)

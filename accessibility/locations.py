@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from shapely.geometry import Point
 
 from accessibility.errors import InputError
 from accessibility.geocode import CITY_FQ, Geocoder, build_query
+from accessibility.io import atomic_path
 
 KINDS = ("steunpunt", "satellite", "proposed")
 CAPACITY_WEIGHTS = (0.5, 1.0, 2.0)
@@ -284,22 +284,14 @@ def write_locations(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path
     suffix = path.suffix.lower()
     if suffix not in (".gpkg", ".geojson", ".csv"):
         raise InputError(f"output {path} has an unknown extension; use .gpkg, .geojson or .csv")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=suffix, dir=path.parent)
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:
         if suffix == ".csv":
             table = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
             table["lat"] = gdf.geometry.y.round(7)
             table["lon"] = gdf.geometry.x.round(7)
             table.to_csv(tmp, index=False)
+        elif suffix == ".gpkg":
+            gdf.to_file(tmp, driver="GPKG", layer="locations")
         else:
-            os.unlink(tmp)  # pyogrio refuses to overwrite some formats in place
-            driver = "GPKG" if suffix == ".gpkg" else "GeoJSON"
-            gdf.to_file(tmp, driver=driver, **({"layer": "locations"} if suffix == ".gpkg" else {}))
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+            gdf.to_file(tmp, driver="GeoJSON")
     return path
