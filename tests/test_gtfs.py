@@ -1,0 +1,345 @@
+"""Tests of accessibility.gtfs on hand-built feeds (exact values) and on the shared feeds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from accessibility.errors import GtfsError, NoServiceError
+from accessibility.gtfs import build_timetable, read_feeds, valid_stops
+
+MON = dt.date(2019, 5, 13)
+TUE = dt.date(2019, 5, 14)
+WED = dt.date(2019, 5, 15)
+SAT = dt.date(2019, 5, 18)
+
+# Four stops on the meridian 5 E: great-circle distances are proportional to
+# the latitude differences (A-B 1 unit, B-C 2 units, C-D 1 unit).
+STOPS = """stop_id,stop_name,stop_lat,stop_lon,location_type,parent_station
+A,Alpha,52.00,5.0,0,S
+B,Beta,52.01,5.0,,
+C,Gamma,52.03,5.0,0,
+D,Delta,52.04,5.0,0,
+S,Station,52.00,5.0,1,
+"""
+ROUTES = """route_id,agency_id,route_short_name,route_type
+R1,AG,1,3
+R2,AG,2,2
+"""
+AGENCY = """agency_id,agency_name,agency_url,agency_timezone
+AG,Test Agency,http://example.org,Europe/Amsterdam
+"""
+CALENDAR = """service_id,monday,tuesday,wednesday,thursday,friday,saturday,sunday,start_date,end_date
+WD,1,1,1,1,1,0,0,20190501,20190531
+"""
+CALENDAR_DATES = """service_id,date,exception_type
+WD,20190513,2
+EXTRA,20190513,1
+"""
+
+
+def write_feed(folder: Path, files: dict[str, str], as_zip: bool = False) -> Path:
+    """Write ``{filename: csv text}`` as a GTFS folder, or as ``<folder>.zip``."""
+    if as_zip:
+        path = folder.with_suffix(".zip")
+        with zipfile.ZipFile(path, "w") as archive:
+            for name, text in files.items():
+                archive.writestr(name, text)
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def base_files(trips: str, stop_times: str, **extra: str) -> dict[str, str]:
+    """A small valid feed with the given trips and stop times (plus extra files)."""
+    files = {
+        "agency.txt": AGENCY,
+        "stops.txt": STOPS,
+        "routes.txt": ROUTES,
+        "calendar.txt": CALENDAR,
+        "calendar_dates.txt": CALENDAR_DATES,
+        "trips.txt": "route_id,service_id,trip_id\n" + trips,
+        "stop_times.txt": "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n"
+        + stop_times,
+    }
+    files.update(extra)
+    return files
+
+
+def trip_times(tt, trip_id: str) -> tuple[list[str], list[int], list[int]]:
+    """Stop ids, arrivals and departures of one trip of a timetable."""
+    g = int(np.flatnonzero(tt.trip_ids == trip_id)[0])
+    p = int(np.searchsorted(tt.pattern_trip_ptr, g, side="right") - 1)
+    stops = tt.pattern_stops[tt.pattern_stop_ptr[p] : tt.pattern_stop_ptr[p + 1]]
+    start = tt.trip_time_ptr[g]
+    n = len(stops)
+    return (
+        [str(tt.stop_ids[s]) for s in stops],
+        tt.arrival[start : start + n].tolist(),
+        tt.departure[start : start + n].tolist(),
+    )
+
+
+def hms(h: int, m: int, s: int = 0) -> int:
+    return h * 3600 + m * 60 + s
+
+
+def test_calendar_add_and_remove(tmp_path):
+    trips = "R1,WD,t_wd\nR1,EXTRA,t_extra\n"
+    st = (
+        "t_wd,08:00:00,08:00:00,A,1\nt_wd,08:10:00,08:10:00,B,2\n"
+        "t_extra,09:00:00,09:00:00,A,1\nt_extra,09:10:00,09:10:00,B,2\n"
+    )
+    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st))])
+    # Monday 13 May: WD removed by calendar_dates, EXTRA added.
+    assert build_timetable(feed, MON).trip_ids.tolist() == ["f:t_extra"]
+    assert build_timetable(feed, TUE).trip_ids.tolist() == ["f:t_wd"]
+    with pytest.raises(NoServiceError) as err:
+        build_timetable(feed, SAT)
+    message = str(err.value)
+    assert "2019-05-18" in message
+    assert "f: 2019-05-01..2019-05-31" in message
+    assert "nearest date with service is 2019-05-17" in message
+
+
+def test_no_service_outside_calendar_names_nearest_date(tmp_path):
+    trips = "R1,WD,t_wd\n"
+    st = "t_wd,08:00:00,08:00:00,A,1\nt_wd,08:10:00,08:10:00,B,2\n"
+    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st))])
+    with pytest.raises(NoServiceError, match=r"nearest date with service is 2019-05-31"):
+        build_timetable(feed, dt.date(2020, 1, 1))
+    with pytest.raises(NoServiceError, match=r"nearest date with service is 2019-05-01"):
+        build_timetable(feed, dt.date(2018, 3, 1))
+
+
+def test_only_calendar_dates(tmp_path):
+    trips = "R1,EXTRA,t_extra\n"
+    st = "t_extra,09:00:00,09:00:00,A,1\nt_extra,09:10:00,09:10:00,B,2\n"
+    files = base_files(trips, st)
+    del files["calendar.txt"]
+    feed = read_feeds([write_feed(tmp_path / "f", files)])
+    assert build_timetable(feed, MON).trip_ids.tolist() == ["f:t_extra"]
+
+
+def test_after_midnight_and_previous_day_trips(tmp_path):
+    trips = "R1,WD,night\nR1,WD,late\n"
+    st = (
+        "night,23:50:00,23:50:00,A,1\nnight,25:30:00,25:30:00,B,2\n"
+        "late,22:00:00,22:00:00,A,1\nlate,23:59:00,23:59:00,B,2\n"
+    )
+    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st))])
+    tt = build_timetable(feed, WED)
+    # Tuesday's 'night' trip runs into Wednesday; Tuesday's 'late' trip does not.
+    assert sorted(tt.trip_ids.tolist()) == ["f:late", "f:night", "f:night@prev"]
+    assert tt.stats["previous_day_trips"] == 1
+    assert trip_times(tt, "f:night")[1] == [hms(23, 50), hms(25, 30)]
+    assert trip_times(tt, "f:night@prev")[1] == [hms(23, 50) - 86400, hms(1, 30)]
+    # Monday 13 May has no WD service, so Tuesday sees no previous-day trip.
+    tue = build_timetable(feed, TUE)
+    assert sorted(tue.trip_ids.tolist()) == ["f:late", "f:night"]
+    assert tue.stats["previous_day_trips"] == 0
+
+
+def test_frequency_expansion_both_exact_times(tmp_path):
+    trips = "R1,WD,F\n"
+    st = "F,10:00:00,10:00:00,A,1\nF,10:04:00,10:05:00,B,2\nF,10:15:00,10:15:00,C,3\n"
+    freq = (
+        "trip_id,start_time,end_time,headway_secs,exact_times\n"
+        "F,06:00:00,07:00:00,1200,0\n"
+        "F,08:00:00,08:25:00,600,1\n"
+        "F,23:30:00,24:30:00,1800,\n"
+    )
+    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st, **{"frequencies.txt": freq}))])
+    tt = build_timetable(feed, WED)
+    departures_at_a = {tid: trip_times(tt, tid)[2][0] for tid in tt.trip_ids}
+    assert departures_at_a == {
+        "f:F#0": hms(6, 0),
+        "f:F#1": hms(6, 20),
+        "f:F#2": hms(6, 40),
+        "f:F#3": hms(8, 0),
+        "f:F#4": hms(8, 10),
+        "f:F#5": hms(8, 20),
+        "f:F#6": hms(23, 30),
+        "f:F#7": hms(24, 0),
+        # Tuesday's 24:00 departure runs into Wednesday; its 23:30 one does not.
+        "f:F#7@prev": 0,
+    }
+    assert trip_times(tt, "f:F#1") == (
+        ["f:A", "f:B", "f:C"],
+        [hms(6, 20), hms(6, 24), hms(6, 35)],
+        [hms(6, 20), hms(6, 25), hms(6, 35)],
+    )
+    assert tt.stats["frequency_trips"] == 9
+    assert tt.stats["previous_day_trips"] == 1
+    assert tt.n_patterns == 1
+    assert feed.frequencies["exact_times"].tolist() == [0, 1, 0]
+
+
+def test_interpolation_by_distance(tmp_path):
+    trips = "R1,WD,t\n"
+    st = (
+        "t,08:00:00,08:00:00,A,1\nt,,,B,2\nt,,,C,3\nt,08:04:00,08:04:00,D,4\n"
+    )
+    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st))])
+    assert feed.stats["f"]["interpolated_stop_times"] == 2
+    tt = build_timetable(feed, TUE)
+    # Distances A-B : B-C : C-D = 1 : 2 : 1 along the trip.
+    assert trip_times(tt, "f:t")[1] == [hms(8, 0), hms(8, 1), hms(8, 3), hms(8, 4)]
+    assert tt.stats["interpolated_stop_times"] == 2
+    assert feed.stop_times["interpolated"].tolist() == [False, True, True, False]
+
+
+def test_interpolation_uses_shape_dist_traveled_when_complete(tmp_path):
+    trips = "R1,WD,t\n"
+    files = base_files(trips, "")
+    files["stop_times.txt"] = (
+        "trip_id,arrival_time,departure_time,stop_id,stop_sequence,shape_dist_traveled\n"
+        "t,08:00:00,08:00:00,A,1,0\nt,,,B,2,3\nt,08:04:00,08:04:00,C,3,4\n"
+    )
+    tt = build_timetable(read_feeds([write_feed(tmp_path / "f", files)]), TUE)
+    assert trip_times(tt, "f:t")[1] == [hms(8, 0), hms(8, 3), hms(8, 4)]
+
+
+def test_overtaking_trips_split_into_patterns(tmp_path):
+    trips = "R1,WD,x1\nR1,WD,x2\nR1,WD,x3\nR2,WD,y\n"
+    st = (
+        "x1,08:00:00,08:00:00,A,1\nx1,08:30:00,08:30:00,B,2\n"
+        "x2,08:05:00,08:05:00,A,1\nx2,08:20:00,08:20:00,B,2\n"
+        "x3,08:10:00,08:10:00,A,1\nx3,08:40:00,08:40:00,B,2\n"
+        "y,07:00:00,07:00:00,A,1\ny,07:10:00,07:10:00,B,2\n"
+    )
+    tt = build_timetable(read_feeds([write_feed(tmp_path / "f", base_files(trips, st))]), TUE)
+    patterns = [
+        tt.trip_ids[tt.pattern_trip_ptr[p] : tt.pattern_trip_ptr[p + 1]].tolist()
+        for p in range(tt.n_patterns)
+    ]
+    # Same stops but another route: its own pattern. x2 overtakes x1.
+    assert sorted(patterns) == [["f:x1", "f:x3"], ["f:x2"], ["f:y"]]
+    assert tt.stats["overtaking_splits"] == 1
+    route_type = {tt.pattern_route_ids[p]: int(tt.pattern_route_type[p]) for p in range(3)}
+    assert route_type == {"f:R1": 3, "f:R2": 2}
+    for p in range(tt.n_patterns):
+        n = tt.pattern_stop_ptr[p + 1] - tt.pattern_stop_ptr[p]
+        starts = tt.trip_time_ptr[tt.pattern_trip_ptr[p] : tt.pattern_trip_ptr[p + 1]]
+        for k in range(n):
+            assert np.all(np.diff(tt.departure[starts + k]) >= 0)
+            assert np.all(np.diff(tt.arrival[starts + k]) >= 0)
+
+
+def test_array_layout_and_types(tmp_path):
+    trips = "R1,WD,a\nR1,WD,b\n"
+    st = (
+        "a,08:00:00,08:00:00,A,1\na,08:10:00,08:11:00,B,2\na,08:20:00,08:20:00,C,3\n"
+        "b,07:00:00,07:00:00,A,1\nb,07:10:00,07:11:00,B,2\nb,07:20:00,07:20:00,C,3\n"
+    )
+    tt = build_timetable(read_feeds([write_feed(tmp_path / "f", base_files(trips, st))]), TUE)
+    assert tt.stop_ids.tolist() == ["f:A", "f:B", "f:C", "f:D"]
+    assert tt.stop_names.tolist() == ["Alpha", "Beta", "Gamma", "Delta"]
+    assert tt.pattern_stop_ptr.tolist() == [0, 3]
+    assert tt.pattern_stops.tolist() == [0, 1, 2]
+    assert tt.pattern_trip_ptr.tolist() == [0, 2]
+    assert tt.trip_ids.tolist() == ["f:b", "f:a"]
+    assert tt.trip_time_ptr.tolist() == [0, 3]
+    assert tt.arrival.tolist() == [25200, 25800, 26400, 28800, 29400, 30000]
+    assert tt.departure.tolist() == [25200, 25860, 26400, 28800, 29460, 30000]
+    assert tt.arrival.dtype == np.int32 and tt.departure.dtype == np.int32
+    assert tt.pattern_stops.dtype == np.int32 and tt.transfer_to.dtype == np.int32
+    assert tt.pattern_stop_ptr.dtype == np.int64 and tt.trip_time_ptr.dtype == np.int64
+    assert tt.pattern_route_type.dtype == np.int16
+    assert tt.transfer_ptr.tolist() == [0, 0, 0, 0, 0]
+
+
+def test_transfers_csr(tmp_path):
+    trips = "R1,WD,a\n"
+    st = "a,08:00:00,08:00:00,A,1\na,08:10:00,08:10:00,B,2\n"
+    transfers = (
+        "from_stop_id,to_stop_id,transfer_type,min_transfer_time\n"
+        "A,B,2,120\nA,C,0,\nB,A,3,\nA,A,2,60\nC,D,1,\nS,B,2,30\n"
+    )
+    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st, **{"transfers.txt": transfers}))])
+    tt = build_timetable(feed, TUE)
+    assert tt.transfer_ptr.tolist() == [0, 3, 3, 4, 4]
+    assert tt.stop_ids[tt.transfer_to].tolist() == ["f:A", "f:B", "f:C", "f:D"]
+    assert tt.transfer_seconds.tolist() == [60, 120, 0, 0]
+    assert feed.stats["f"]["transfers_not_possible"] == 1
+    # The transfer from station S is not between two boarding stops.
+    assert feed.stats["f"]["transfers_skipped"] == 1
+
+
+def test_invalid_stops_dropped_and_counted(tmp_path, caplog):
+    stops = STOPS + (
+        "E,NoCoords,,,0,\nZ,Zero,0,0,0,\nO,OutOfRange,95,5,0,\nH,Far,10,10,0,\n"
+        "X,Placeholder,abc,5,0,\n"
+    )
+    trips = "R1,WD,t\n"
+    st = (
+        "t,08:00:00,08:00:00,A,1\nt,08:05:00,08:05:00,H,2\nt,,,B,3\n"
+        "t,08:20:00,08:20:00,D,4\n"
+    )
+    files = base_files(trips, st)
+    files["stops.txt"] = stops
+    with caplog.at_level(logging.WARNING, logger="accessibility.gtfs"):
+        feed = read_feeds([write_feed(tmp_path / "f", files)])
+    assert feed.stats["f"]["dropped_stops"] == 5
+    assert feed.stats["f"]["dropped_stop_times"] == 1
+    assert feed.stats["f"]["stops"] == 4
+    assert "dropped 1 stop(s) at 0/0" in caplog.text
+    assert "dropped 2 stop(s) without coordinates" in caplog.text
+    assert any("removed 1 stop time(s) at dropped stops" in p for p in feed.problems)
+    stops_table = valid_stops(feed)
+    assert stops_table["stop_id"].tolist() == ["f:A", "f:B", "f:C", "f:D"]
+    tt = build_timetable(feed, TUE)
+    assert tt.stop_ids.tolist() == stops_table["stop_id"].tolist()
+    # The trip keeps A, B, D; B is interpolated between A and D (1 : 3 of the way).
+    assert trip_times(tt, "f:t") == (
+        ["f:A", "f:B", "f:D"],
+        [hms(8, 0), hms(8, 5), hms(8, 20)],
+        [hms(8, 0), hms(8, 5), hms(8, 20)],
+    )
+    assert tt.stats["dropped_stops"] == 5
+
+
+def test_stop_order_independent_of_date_and_merge_prefixes(tmp_path):
+    trips = "R1,WD,t_wd\nR1,EXTRA,t_extra\n"
+    st = (
+        "t_wd,08:00:00,08:00:00,C,1\nt_wd,08:10:00,08:10:00,D,2\n"
+        "t_extra,09:00:00,09:00:00,A,1\nt_extra,09:10:00,09:10:00,B,2\n"
+    )
+    folder = write_feed(tmp_path / "net", base_files(trips, st))
+    (tmp_path / "zipped").mkdir()
+    archive = write_feed(tmp_path / "zipped" / "net", base_files(trips, st), as_zip=True)
+    feed = read_feeds([folder, archive])
+    assert feed.feed_ids == ["net", "net_2"]
+    mon, tue = build_timetable(feed, MON), build_timetable(feed, TUE)
+    assert mon.stop_ids.tolist() == tue.stop_ids.tolist()
+    assert mon.stop_ids.tolist() == [f"{f}:{s}" for f in ("net", "net_2") for s in "ABCD"]
+    assert sorted(mon.trip_ids.tolist()) == ["net:t_extra", "net_2:t_extra"]
+    assert set(feed.trips["service_id"]) == {"net:WD", "net:EXTRA", "net_2:WD", "net_2:EXTRA"}
+    named = read_feeds([folder, archive], feed_ids=["a", "b"])
+    assert named.feed_ids == ["a", "b"]
+    with pytest.raises(GtfsError, match="unique"):
+        read_feeds([folder, archive], feed_ids=["a", "a"])
+
+
+def test_real_feeds_shared(shared_data):
+    eptc = shared_data / "poa" / "poa_eptc.zip"
+    feed = read_feeds([eptc])
+    with zipfile.ZipFile(eptc) as archive:
+        raw = {
+            name: pd.read_csv(archive.open(f"{name}.txt"), dtype=str)
+            for name in ("stops", "trips", "stop_times")
+        }
+    assert feed.stats["poa_eptc"]["stops"] == len(raw["stops"]) == 3986
+    assert len(feed.trips) == len(raw["trips"]) == 2374
+    assert len(feed.stop_times) == len(raw["stop_times"]) == 130019
+    tt = build_timetable(feed, MON)
+    assert tt.n_stops == 3986
+    assert tt.stats["interpolated_stop_times"] > 0
