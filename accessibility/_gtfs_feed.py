@@ -91,6 +91,7 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
     stops, dropped_stop_ids = _read_stops(source, stats, problems)
     routes = _read_routes(source)
     trips = _read_trips(source, routes)
+    stats["trips_in_file"] = len(trips)
     stop_times, trips = _read_stop_times(
         source, stops, dropped_stop_ids, trips, stats, problems
     )
@@ -98,10 +99,19 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
     calendar_dates = _read_calendar_dates(source)
     frequencies = _read_frequencies(source, trips, stats, problems)
     transfers = _read_transfers(source, stops, stats, problems)
+    no_calendar = ~trips["service_id"].isin(
+        pd.concat([calendar["service_id"], calendar_dates["service_id"]])
+    )
+    if no_calendar.any():
+        problems.append(
+            f"{int(no_calendar.sum())} trip(s) have a service_id found in neither calendar.txt "
+            f"nor calendar_dates.txt and never run ({_examples(trips.loc[no_calendar, 'service_id'].unique())})"
+        )
     stats["routes"] = len(routes)
     stats["trips"] = len(trips)
     stats["stop_times"] = len(stop_times)
     stats["frequencies"] = len(frequencies)
+    stats["trips_without_service"] = int(no_calendar.sum())
     tables = {
         "agency": agency,
         "stops": stops,
@@ -256,6 +266,7 @@ def _read_stop_times(
     table = source.read(
         "stop_times.txt", ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
     )
+    stats["stop_times_in_file"] = len(table)
     check_references(table["trip_id"], trips["trip_id"], where, "trip_id", "trips.txt")
     known = pd.concat([stops["stop_id"], pd.Series(dropped_stop_ids, dtype=object)])
     check_references(table["stop_id"], known, where, "stop_id", "stops.txt")

@@ -148,19 +148,22 @@ def parse_times(values: pd.Series, where: str, column: str) -> np.ndarray:
     numpy.ndarray of float64
         Seconds since the start of the service day; NaN where empty.
     """
-    parts = values.str.extract(_TIME_RE)
-    empty = (values == "").to_numpy()
+    # Timetables repeat the same few thousand times: parse each distinct value once.
+    codes, uniques = pd.factorize(values)
+    uniques = pd.Series(np.asarray(uniques, dtype=object), dtype=str)
+    parts = uniques.str.extract(_TIME_RE)
     matched = parts[0].notna().to_numpy()
-    bad = ~empty & ~matched
+    unique_seconds = np.full(len(uniques), np.nan)
+    if matched.any():
+        hms = parts[matched].astype(np.int64).to_numpy()
+        unique_seconds[matched] = hms[:, 0] * 3600 + hms[:, 1] * 60 + hms[:, 2]
+    bad_unique = ~matched & (uniques != "").to_numpy()
+    bad = bad_unique[codes]
     if bad.any():
         raise _first_bad(
             where, values, bad, f"{column} is not a time", "write times as HH:MM:SS, e.g. 25:30:00."
         )
-    seconds = np.full(len(values), np.nan)
-    if matched.any():
-        hms = parts[matched].astype(np.int64).to_numpy()
-        seconds[matched] = hms[:, 0] * 3600 + hms[:, 1] * 60 + hms[:, 2]
-    return seconds
+    return unique_seconds[codes]
 
 
 def parse_dates(values: pd.Series, where: str, column: str) -> np.ndarray:

@@ -91,15 +91,19 @@ def service_dates(calendar: pd.DataFrame, calendar_dates: pd.DataFrame) -> pd.Da
 def date_range(
     calendar: pd.DataFrame, calendar_dates: pd.DataFrame
 ) -> tuple[dt.date, dt.date] | None:
-    """First and last date named by ``calendar.txt`` or ``calendar_dates.txt``.
+    """First and last date of the service period.
+
+    The period spans the ``calendar.txt`` start/end dates and the dates that
+    ``calendar_dates.txt`` adds (exception_type 1); removals do not extend it.
 
     Returns
     -------
     tuple of datetime.date or None
-        None when both tables are empty.
+        None when neither table names a date.
     """
-    lows = [calendar["start_date"].to_numpy(), calendar_dates["date"].to_numpy()]
-    highs = [calendar["end_date"].to_numpy(), calendar_dates["date"].to_numpy()]
+    added = calendar_dates.loc[calendar_dates["exception_type"] == 1, "date"].to_numpy()
+    lows = [calendar["start_date"].to_numpy(), added]
+    highs = [calendar["end_date"].to_numpy(), added]
     low = np.concatenate([a.astype("datetime64[D]") for a in lows])
     high = np.concatenate([a.astype("datetime64[D]") for a in highs])
     if len(low) == 0:

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from accessibility.errors import GtfsError, NoServiceError
-from accessibility.gtfs import build_timetable, read_feeds, valid_stops
+from accessibility.gtfs import build_timetable, feed_info, read_feeds, valid_stops
 
 MON = dt.date(2019, 5, 13)
 TUE = dt.date(2019, 5, 14)
@@ -343,3 +343,172 @@ def test_real_feeds_shared(shared_data):
     tt = build_timetable(feed, MON)
     assert tt.n_stops == 3986
     assert tt.stats["interpolated_stop_times"] > 0
+
+
+SIMPLE_TRIP = ("R1,WD,t\n", "t,08:00:00,08:00:00,A,1\nt,08:10:00,08:10:00,B,2\n")
+
+
+@pytest.mark.parametrize(
+    ("change", "pattern"),
+    [
+        ({"stop_times.txt": None}, r"has no stop_times\.txt: it is required"),
+        ({"calendar.txt": None, "calendar_dates.txt": None}, r"neither calendar\.txt nor calendar_dates"),
+        (
+            {"routes.txt": "route_id,agency_id\nR1,AG\n"},
+            r"routes\.txt lacks the required column\(s\) route_type",
+        ),
+        (
+            {"stop_times.txt": "trip_id,arrival_time,stop_id,stop_sequence\nt,08:00:00,A,1\n"},
+            r"stop_times\.txt lacks the required column\(s\) departure_time",
+        ),
+        (
+            {"routes.txt": "route_id,route_type\nR1,bus\n"},
+            r"routes\.txt line 2: route_type is not an integer: 'bus'",
+        ),
+        (
+            {"calendar.txt": CALENDAR.replace("20190531", "2019-05-31")},
+            r"calendar\.txt line 2: end_date is not a date '2019-05-31'",
+        ),
+        (
+            {"trips.txt": "route_id,service_id,trip_id\nR9,WD,t\n"},
+            r"trips\.txt line 2: route_id 'R9' .* is not defined in routes\.txt",
+        ),
+        (
+            {"stop_times.txt": SIMPLE_TRIP[1].replace("B,2", "Q,2")},
+            r"stop_times\.txt line 3: stop_id 'Q' .* is not defined in stops\.txt",
+        ),
+    ],
+)
+def test_structural_errors(tmp_path, change, pattern):
+    files = base_files(*SIMPLE_TRIP)
+    for name, text in change.items():
+        if text is None:
+            del files[name]
+        elif name == "stop_times.txt" and not text.startswith("trip_id"):
+            files[name] = "trip_id,arrival_time,departure_time,stop_id,stop_sequence\n" + text
+        else:
+            files[name] = text
+    with pytest.raises(GtfsError, match=pattern):
+        read_feeds([write_feed(tmp_path / "f", files)])
+
+
+@pytest.mark.parametrize(
+    ("stop_times", "pattern"),
+    [
+        (
+            "t,08:00:00,08:00:00,A,1\nt,8:7:00,08:10:00,B,2\n",
+            r"stop_times\.txt line 3: arrival_time is not a time '8:7:00'",
+        ),
+        (
+            "t,08:00:00,08:00:00,A,1\nt,08:10:00,noon,B,2\n",
+            r"stop_times\.txt line 3: departure_time is not a time 'noon'",
+        ),
+        (
+            "t,08:00:00,08:00:00,A,1\nt,07:50:00,07:55:00,B,2\n",
+            r"trip_id 't' goes back in time: stop_sequence 2 arrives at 07:50:00, before the "
+            r"departure 08:00:00 at stop_sequence 1",
+        ),
+        (
+            "t,08:00:00,08:00:00,A,1\nt,08:10:00,08:09:00,B,2\nt,08:20:00,08:20:00,C,3\n",
+            r"trip_id 't' stop_sequence 2 departs at 08:09:00 before it arrives at 08:10:00",
+        ),
+        (
+            "t,,,A,1\nt,08:10:00,08:10:00,B,2\n",
+            r"trip_id 't' has no arrival/departure time at its first stop \(stop_sequence 1\)",
+        ),
+        (
+            "t,08:00:00,08:00:00,A,1\nt,,,B,2\n",
+            r"trip_id 't' has no arrival/departure time at its last stop \(stop_sequence 2\)",
+        ),
+        (
+            "t,08:00:00,08:00:00,A,1\nt,08:10:00,08:10:00,B,1\n",
+            r"trip_id 't' has stop_sequence 1 twice",
+        ),
+    ],
+)
+def test_stop_time_errors(tmp_path, stop_times, pattern):
+    files = base_files(SIMPLE_TRIP[0], stop_times)
+    with pytest.raises(GtfsError, match=pattern):
+        read_feeds([write_feed(tmp_path / "f", files)])
+
+
+def test_frequency_errors(tmp_path):
+    freq = "trip_id,start_time,end_time,headway_secs\nt,08:00:00,09:00:00,0\n"
+    files = base_files(*SIMPLE_TRIP, **{"frequencies.txt": freq})
+    with pytest.raises(GtfsError, match=r"frequencies\.txt line 2: trip_id 't' has headway_secs 0"):
+        read_feeds([write_feed(tmp_path / "f", files)])
+
+
+def test_missing_feed_and_bad_zip(tmp_path):
+    with pytest.raises(GtfsError, match="does not exist"):
+        read_feeds([tmp_path / "nothing.zip"])
+    broken = tmp_path / "broken.zip"
+    broken.write_text("not a zip")
+    with pytest.raises(GtfsError, match="neither a folder nor a valid .zip"):
+        read_feeds([broken])
+
+
+def test_zip_with_subfolder_bom_and_blank_headers(tmp_path):
+    files = base_files(*SIMPLE_TRIP)
+    files["agency.txt"] = "\ufeffagency_id, agency_name\nAG, Test Agency\n"
+    archive = tmp_path / "nested.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(f"gtfs/{name}", text)
+    feed = read_feeds(archive)
+    assert feed.agency["agency_name"].tolist() == ["Test Agency"]
+    assert feed.agency["agency_id"].tolist() == ["nested:AG"]
+    assert build_timetable(feed, TUE).trip_ids.tolist() == ["nested:t"]
+
+
+def test_feed_info_counts_and_problems(tmp_path):
+    trips = "R1,WD,F\nR1,WD,t\nR1,GONE,g\n"
+    st = (
+        "F,10:00:00,10:00:00,A,1\nF,10:05:00,10:05:00,B,2\n"
+        "t,23:00:00,23:00:00,A,1\nt,,,B,2\nt,,,C,3\nt,24:04:00,24:04:00,D,4\n"
+        "g,08:00:00,08:00:00,A,1\ng,08:10:00,08:10:00,B,2\n"
+    )
+    freq = "trip_id,start_time,end_time,headway_secs\nF,06:00:00,07:00:00,1800\n"
+    folder = write_feed(tmp_path / "small", base_files(trips, st, **{"frequencies.txt": freq}))
+    info = feed_info([folder], WED)
+    (summary,) = info.feeds
+    assert summary.feed_id == "small"
+    assert summary.agencies == ["Test Agency"]
+    assert (summary.routes, summary.stops, summary.dropped_stops) == (2, 4, 0)
+    assert (summary.trips, summary.trips_in_file, summary.stop_times) == (3, 3, 8)
+    assert (summary.first_date, summary.last_date) == (dt.date(2019, 5, 1), dt.date(2019, 5, 31))
+    # F#0, F#1, t and Tuesday's t; 2 interpolated stop times on each of the two t trips.
+    assert summary.trips_on_date == 4
+    assert summary.frequency_trips == 2
+    assert summary.previous_day_trips == 1
+    assert summary.interpolated_stop_times == 4
+    assert summary.patterns == 2
+    assert summary.problems == [
+        "1 trip(s) have a service_id found in neither calendar.txt nor calendar_dates.txt "
+        "and never run (GONE)"
+    ]
+    sunday = feed_info([folder], dt.date(2019, 5, 19)).feeds[0]
+    assert sunday.trips_on_date == 0
+    assert "nearest date with service is 2019-05-20" in sunday.problems[-1]
+    assert feed_info([folder]).feeds[0].trips_on_date is None
+
+
+def test_cli_gtfs_info(tmp_path):
+    from typer.testing import CliRunner
+
+    import accessibility.cli.gtfs_info  # noqa: F401  (registers the command)
+    from accessibility.cli import app
+
+    folder = write_feed(tmp_path / "cli", base_files(*SIMPLE_TRIP))
+    runner = CliRunner(env={"COLUMNS": "200"})
+    result = runner.invoke(app, ["gtfs-info", str(folder), "--date", "2019-05-14"])
+    assert result.exit_code == 0, result.output
+    assert "trips on date" in result.output
+    assert "2019-05-01..2019-05-31" in result.output
+    bad = runner.invoke(app, ["gtfs-info", str(folder), "--date", "14-05-2019"])
+    assert bad.exit_code == 1
+    assert "is not a date: write it as YYYY-MM-DD" in bad.output
+    assert "Traceback" not in bad.output
+    missing = runner.invoke(app, ["gtfs-info", str(tmp_path / "none.zip")])
+    assert missing.exit_code == 1
+    assert "does not exist" in " ".join(missing.output.split())

@@ -1,0 +1,92 @@
+"""The ``gtfs-info`` command: summarise GTFS feeds (and what runs on a date)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accessibility.cli import app
+from accessibility.errors import AccessibilityError
+
+_MAX_AGENCIES = 3
+
+
+@app.command("gtfs-info")
+def gtfs_info_command(
+    feeds: Annotated[list[Path], typer.Argument(
+        help="GTFS-feeds (.zip of map) / GTFS feeds (.zip or folder).")],
+    date: Annotated[str | None, typer.Option(
+        "--date", help="Dienstdag / service date YYYY-MM-DD: also count what runs that day.")] = None,
+) -> None:
+    """GTFS-feeds samenvatten / summarise GTFS feeds: agencies, counts, dates, problems."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from accessibility.gtfs import feed_info
+
+    console = Console()
+    try:
+        day = _parse_date(date) if date else None
+        info = feed_info(feeds, day)
+    except AccessibilityError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+
+    table = Table(title="GTFS feeds" + (f" on {day.isoformat()}" if day else ""))
+    table.add_column("")
+    for summary in info.feeds:
+        table.add_column(summary.feed_id, justify="right")
+    rows: list[tuple[str, list[str]]] = [
+        ("path", [str(s.path) for s in info.feeds]),
+        ("agencies", [_agencies(s.agencies) for s in info.feeds]),
+        ("routes", [f"{s.routes:,}" for s in info.feeds]),
+        ("stops (valid / dropped)", [f"{s.stops:,} / {s.dropped_stops:,}" for s in info.feeds]),
+        ("trips (usable / in file)", [f"{s.trips:,} / {s.trips_in_file:,}" for s in info.feeds]),
+        (
+            "stop_times (usable / in file)",
+            [f"{s.stop_times:,} / {s.stop_times_in_file:,}" for s in info.feeds],
+        ),
+        ("frequencies rows", [f"{s.frequencies:,}" for s in info.feeds]),
+        (
+            "service dates",
+            [
+                f"{s.first_date.isoformat()}..{s.last_date.isoformat()}" if s.first_date else "none"
+                for s in info.feeds
+            ],
+        ),
+    ]
+    if day is not None:
+        rows += [
+            ("trips on date", [f"{s.trips_on_date:,}" for s in info.feeds]),
+            ("  from frequencies", [f"{s.frequency_trips:,}" for s in info.feeds]),
+            ("  from previous day", [f"{s.previous_day_trips:,}" for s in info.feeds]),
+            ("interpolated stop_times", [f"{s.interpolated_stop_times:,}" for s in info.feeds]),
+            ("patterns", [f"{s.patterns:,}" for s in info.feeds]),
+        ]
+    rows.append(("problems", [str(len(s.problems)) for s in info.feeds]))
+    for label, values in rows:
+        table.add_row(label, *values)
+    console.print(table)
+    for summary in info.feeds:
+        for problem in summary.problems:
+            console.print(f"[yellow]{summary.feed_id}: {problem}[/yellow]")
+
+
+def _parse_date(text: str) -> dt.date:
+    """Parse ``YYYY-MM-DD`` or raise an :class:`AccessibilityError` saying so."""
+    from accessibility.errors import InputError
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--date {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def _agencies(names: list[str]) -> str:
+    """First agency names, then how many more."""
+    shown = ", ".join(names[:_MAX_AGENCIES])
+    more = len(names) - _MAX_AGENCIES
+    return f"{shown} (+{more} more)" if more > 0 else shown
