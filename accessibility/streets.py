@@ -294,6 +294,8 @@ def read_osm(
     way_of: list[int] = []
     n_ways = 0
     n_missing = 0
+    n_highway = 0
+    n_walkable = 0
     try:
         processor = (
             osmium.FileProcessor(str(path))
@@ -301,8 +303,12 @@ def read_osm(
             .with_filter(osmium.filter.KeyFilter("highway"))
         )
         for obj in processor:
-            if not obj.is_way() or not is_walkable(obj.tags):
+            if not obj.is_way():
                 continue
+            n_highway += 1
+            if not is_walkable(obj.tags):
+                continue
+            n_walkable += 1
             for node in obj.nodes:
                 loc = node.location
                 if loc.valid():
@@ -315,11 +321,18 @@ def read_osm(
                     n_missing += 1
                     n_ways += 1
             n_ways += 1
-    except RuntimeError as exc:
+    except (RuntimeError, OSError) as exc:
         raise OsmError(
-            f"cannot read OSM file {path}: {exc}. Check that it is a complete "
+            f"cannot read OSM file {path}: {str(exc).rstrip('.')}. Check that it is a complete "
             ".osm.pbf or .osm file (re-download it if it is truncated)."
         ) from exc
+    logger.info(
+        "%s: %d of %d highway=* ways are walkable (%d excluded by highway/foot/access tags)",
+        path,
+        n_walkable,
+        n_highway,
+        n_highway - n_walkable,
+    )
     if n_missing:
         logger.warning(
             "%s: %d way node references have no location in the file (ways cut off by "
@@ -793,7 +806,9 @@ def point_to_node_distances(
     ----------
     net : StreetNetwork
     snap : SnapResult
-        From :func:`snap_points` on ``net``.
+        From :func:`snap_points` on ``net``. Points with ``ok=False`` are
+        treated like the others (their large offset counts in the distance);
+        check them first with :func:`require_snapped` or mask their rows.
     max_distance_m : float
         Limit in metres; nodes farther away have no entry.
 

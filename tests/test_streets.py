@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -136,7 +137,7 @@ def grid_nodes(n: int, lat0=52.0, lon0=5.0, step=0.001, start_id=1):
     return {start_id + i: (lat0, lon0 + i * step) for i in range(n)}
 
 
-def test_read_osm_counts_lengths_and_filter(tmp_path):
+def test_read_osm_counts_lengths_and_filter(tmp_path, caplog):
     nodes = grid_nodes(5)  # 1..5 along a parallel
     nodes.update({10: (52.001, 5.0), 11: (52.002, 5.0005), 20: (52.003, 5.0), 21: (52.004, 5.0)})
     ways = [
@@ -148,7 +149,10 @@ def test_read_osm_counts_lengths_and_filter(tmp_path):
         ([2, 3], {"highway": "service"}),  # duplicate segment, kept once
     ]
     path = write_osm(tmp_path / "t.osm", nodes, ways)
-    net = read_osm(path, min_component_nodes=1)
+    with caplog.at_level(logging.INFO, logger="accessibility.streets"):
+        net = read_osm(path, min_component_nodes=1)
+    assert "3 of 5 highway=* ways are walkable (2 excluded" in caplog.text
+    assert "7 nodes, 6 segments" in caplog.text
     assert net.osm_node_ids.tolist() == [1, 2, 3, 4, 5, 10, 11]
     assert net.n_edges == 2 * 6
     assert net.crs == "EPSG:28992"
@@ -166,12 +170,14 @@ def test_read_osm_counts_lengths_and_filter(tmp_path):
     assert net.y[idx[2]] - net.y[idx[1]] == pytest.approx(0.0, abs=1.0)
 
 
-def test_read_osm_prunes_small_components(tmp_path):
+def test_read_osm_prunes_small_components(tmp_path, caplog):
     nodes = grid_nodes(25)
     nodes.update(grid_nodes(3, lat0=52.01, start_id=100))
     ways = [(list(range(1, 26)), {"highway": "residential"}), ([100, 101, 102], {"highway": "footway"})]
     path = write_osm(tmp_path / "t.osm", nodes, ways)
-    net = read_osm(path)  # default min_component_nodes=20
+    with caplog.at_level(logging.INFO, logger="accessibility.streets"):
+        net = read_osm(path)  # default min_component_nodes=20
+    assert "removed 1 connected components with fewer than 20 nodes (3 nodes)" in caplog.text
     assert net.n_nodes == 25
     assert net.n_edges == 2 * 24
     assert set(net.osm_node_ids.tolist()) == set(range(1, 26))
@@ -202,6 +208,10 @@ def test_read_osm_pbf_roundtrip(tmp_path):
     net = read_osm(pbf, min_component_nodes=1)
     assert net.n_nodes == 3
     assert net.length_m.sum() == pytest.approx(2 * 2 * hav(*nodes[1], *nodes[2]), rel=1e-6)
+    truncated = tmp_path / "cut.osm.pbf"
+    truncated.write_bytes(pbf.read_bytes()[: pbf.stat().st_size // 2])
+    with pytest.raises(OsmError, match="cannot read OSM file .*cut.osm.pbf"):
+        read_osm(truncated)
 
 
 def test_read_osm_errors(tmp_path):
@@ -211,6 +221,8 @@ def test_read_osm_errors(tmp_path):
     bad.write_bytes(b"this is not a pbf file at all" * 10)
     with pytest.raises(OsmError, match="cannot read OSM file"):
         read_osm(bad)
+    with pytest.raises(OsmError, match="Could not detect file format"):
+        read_osm(write_osm(tmp_path / "x.txt", grid_nodes(2), []))
     only_motorway = write_osm(
         tmp_path / "m.osm", grid_nodes(3), [([1, 2, 3], {"highway": "motorway"})]
     )
@@ -489,5 +501,11 @@ def test_poa_network_and_hexgrid_distances():
 def test_amsterdam_extract_reads_in_rd():
     net = read_osm(shared_file("nl", "osm", "amsterdam.osm.pbf"), min_component_nodes=1)
     assert net.crs == "EPSG:28992"
-    assert 0 < net.n_nodes <= 1_429
+    # 1,429 nodes in the file, 266 on the 48 walkable ways (6 trunk ways of the Gooiseweg
+    # are excluded), in two components of 200 and 66 nodes (both kept at the default 20)
+    assert net.n_nodes == 266
+    assert net.n_edges == 2 * 278
+    graph = scipy.sparse.csr_matrix((net.length_m, net.indices, net.indptr))
+    assert scipy.sparse.csgraph.connected_components(graph, directed=False)[0] == 2
+    assert read_osm(shared_file("nl", "osm", "amsterdam.osm.pbf")).n_nodes == 266
     assert np.all((net.x > 100_000) & (net.x < 140_000) & (net.y > 470_000) & (net.y < 500_000))
