@@ -35,6 +35,7 @@ def _root(
 
 # Command modules register themselves on `app` (one import per module).
 from accessibility.cli import geocode as _geocode  # noqa: E402,F401
+from accessibility.cli import gtfs_info as _gtfs_info  # noqa: E402,F401
 from accessibility.cli import need as _need  # noqa: E402,F401
 
 
