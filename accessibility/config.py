@@ -66,7 +66,7 @@ DEFAULT_SOURCES: dict[str, Any] = {
     "cbs_ogc_url": "https://api.pdok.nl/cbs/wijken-en-buurten-{year}/ogc/v1",
     "cbs_wfs_url": "https://service.pdok.nl/cbs/wijkenbuurten/{year}/wfs/v1_0",
     "cbs_year": 2024,
-    "locatieserver_url": "https://api.pdok.nl/bzk/locatieserver/search/v3_1/free",
+    "locatieserver_url": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
 }
 CACHE_FILES = {"osm": "osm.pbf", "gtfs": "gtfs.zip", "buurten": "buurten.gpkg",
                "geocode_cache": "geocode_cache.json"}
@@ -309,7 +309,7 @@ class Sources:
     cbs_year : int
         Year of the CBS wijken en buurten edition.
     locatieserver_url : str
-        PDOK Locatieserver ``free`` search endpoint (geocoding).
+        PDOK Locatieserver search root (geocoding; the ``/free`` endpoint lies below it).
     """
 
     gtfs_url: str

@@ -34,6 +34,7 @@ def _root(
 
 
 # Command modules register themselves on `app` (one import per module).
+from accessibility.cli import data as _data  # noqa: E402,F401
 from accessibility.cli import geocode as _geocode  # noqa: E402,F401
 from accessibility.cli import gtfs_info as _gtfs_info  # noqa: E402,F401
 from accessibility.cli import need as _need  # noqa: E402,F401
