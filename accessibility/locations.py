@@ -247,7 +247,7 @@ def read_locations(
             query, fq = f"{rec['name']}, {rec['city']}", CITY_FQ
         else:
             unpinned.append({**base, "city": rec["city"], "line": rec["line"],
-                             "reason": f"no fixed point: {rec['note']}"})
+                             "reason": f"no coordinates and no address: {rec['note']}"})
             continue
         if geocoder is None:
             unpinned.append({**base, "city": rec["city"], "line": rec["line"],

@@ -78,7 +78,7 @@ def test_full_list_with_geocoding_and_unpinned_reasons(tmp_path):
     assert list(ls.unpinned["id"]) == ["s3", "s4", "s5"]
     assert list(ls.unpinned["line"]) == [4, 5, 6]
     reasons = list(ls.unpinned["reason"])
-    assert reasons[0] == "no fixed point: rotating sites in the region"
+    assert reasons[0] == "no coordinates and no address: rotating sites in the region"
     assert reasons[1].startswith("ambiguous for 'Dorpsstraat 1, Huizen'")
     assert reasons[2] == "unmatched for 'Nergensstraat 9, 9999ZZ Nergens': no candidate found"
     assert ls.unpinned.iloc[1]["kind"] == "proposed"
@@ -175,3 +175,85 @@ def test_non_point_geometry_rejected(tmp_path):
     gdf.to_file(src, driver="GeoJSON")
     with pytest.raises(InputError, match=r"feature 1: geometry is a LineString"):
         read_locations(src)
+
+
+# --- the national list extracted from Appendix 1 of the De Galan report -----------------
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+NATIONAL_CSV = REPO / "data" / "steunpunten" / "steunpunten_nl.csv"
+
+
+@pytest.fixture(scope="module")
+def extraction():
+    """The script's extraction, run on ../shared (skipped when it is absent)."""
+    import importlib.util
+    import sys
+
+    if not (SHARED / "seeds" / "004_06e4a04bd18c0733.txt").exists():
+        pytest.skip(f"the De Galan report text is not in {SHARED / 'seeds'} (no ../shared)")
+    spec = importlib.util.spec_from_file_location(
+        "extract_steunpunten", REPO / "scripts" / "extract_steunpunten.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["extract_steunpunten"] = module
+    spec.loader.exec_module(module)
+    return module, module.extract(SHARED)
+
+
+def test_extraction_counts_match_the_report(extraction):
+    module, table = extraction
+    assert len(table) == 278
+    assert len(table.attrs["regions"]) == 42
+    counts = table.groupby("iza_region").size()
+    assert counts["Achterhoek"] == 13
+    assert counts["Amsterdam"] == 27
+    assert counts["Friesland"] == 24
+    assert counts["Gooi en Vechtstreek"] == 3
+    assert counts["West-Brabant"] == 20
+    assert "ZHE-BAR" in table.attrs["regions"] and "ZHE-BAR" not in counts
+    # Every region agrees with Tabel 2.2.1 of the same report.
+    assert module.compare_with_table(table, module.read_table_2_2_1(SHARED / module.SEED)) == []
+
+
+def test_extraction_gooi_rows(extraction):
+    _, table = extraction
+    gooi = table.loc[table["in_gooi_en_vechtstreek"] == "true",
+                     ["name", "organisation", "city", "gemeente", "kind"]]
+    assert gooi.values.tolist() == [
+        ["Herstelnetwerk Gooi en Vechtstreek locatie Bussum", "Herstelnetwerk Gooi en Vechtstreek",
+         "Bussum", "Gooise Meren", "satellite"],
+        ["Herstelnetwerk Gooi en Vechtstreek locatie Hilversum",
+         "Herstelnetwerk Gooi en Vechtstreek", "Hilversum", "Hilversum", "satellite"],
+        ["Mauritzhof Respijtvoorziening", "", "Bussum", "Gooise Meren", "steunpunt"],
+    ]
+
+
+def test_extraction_rows_without_a_town_and_footnotes(extraction):
+    _, table = extraction
+    no_town = table.loc[table["city"] == "", ["name", "gemeente"]].values.tolist()
+    assert no_town == [
+        ["TeamED16", ""],
+        ["Connection (onderdeel van Mikado Welzijn)", "Duiven"],
+        ["Herstelacademie Haaglanden (onderdeel van Reakt)", "Den Haag"],
+        ["Herstelnetwerk Eemland", "Amersfoort"],
+    ]
+    querido = table.loc[table["name"] == "Herstelbureau HVO-Querido"].iloc[0]
+    assert "footnote 3: Herstelbureau HVO-Querido biedt" in querido["note"]
+
+
+def test_committed_csv_equals_script_output(extraction):
+    module, table = extraction
+    committed = pd.read_csv(NATIONAL_CSV, dtype=str, keep_default_na=False)
+    fresh = table[module.COLUMNS].astype(str).reset_index(drop=True)
+    pd.testing.assert_frame_equal(committed, fresh)
+
+
+def test_national_csv_reads_as_location_list():
+    ls = read_locations(NATIONAL_CSV)
+    assert ls.pinned.empty and len(ls.unpinned) == 278  # towns only: nothing is dropped
+    city_level = read_locations(NATIONAL_CSV, city_level=True)
+    reasons = city_level.unpinned["reason"]
+    assert reasons.str.startswith("not geocoded (no geocoder given)").sum() == 274
+    assert reasons.str.startswith("no coordinates and no address: no fixed point").sum() == 4
+    mauritz = city_level.unpinned.loc[city_level.unpinned["name"] == "Mauritzhof Respijtvoorziening"]
+    assert "'Mauritzhof Respijtvoorziening, Bussum'" in mauritz.iloc[0]["reason"]
