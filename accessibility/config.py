@@ -638,6 +638,9 @@ def _parse(raw: Mapping[str, Any], path: Path, root: Path) -> RegionConfig:
     name = top.string("name", default=path.stem)
     if not _NAME_RE.match(name):
         raise top.fail("name", name, "must be a slug of lower-case letters, digits, '-' or '_'")
+    if name != path.stem:
+        raise top.fail("name", name, f"must equal the file name {path.stem!r} (the region is "
+                       "looked up by file name); rename the file or change name")
     title = top.string("title", default=name)
     synthetic = top.boolean("synthetic", False)
     gemeenten = top.strings("gemeenten", [])

@@ -150,6 +150,12 @@ def test_invalid_values_name_file_key_value(root: Path, extra: str, pattern: str
     assert str(path) in str(info.value)
 
 
+def test_name_must_match_file(root: Path) -> None:
+    _write(root / "data" / "regions", "file", MINIMAL.format(name="other"))
+    with pytest.raises(ConfigError, match="name = 'other': must equal the file name 'file'"):
+        load_region("file", repo_root=root)
+
+
 def test_bad_gemeente_and_toml_syntax(root: Path) -> None:
     _write(root / "data" / "regions", "g", 'name = "g"\ngemeenten = ["0402"]\n')
     with pytest.raises(ConfigError, match=r"gemeenten = \['0402'\]"):
