@@ -866,8 +866,31 @@ def point_to_point_distances(
         are ``offset_from + offset_to`` apart. Column indices are sorted in
         each row; zero distances are stored as explicit zeros (see
         :func:`point_to_node_distances`).
+
+    Notes
+    -----
+    Distances are symmetric, so one bounded Dijkstra runs per point of the
+    smaller of the two sets (the result is transposed when that is ``snap_to``).
     """
     _check_limit(max_distance_m)
+    t0 = time.perf_counter()
+    if snap_from.n_points > snap_to.n_points:
+        matrix = _point_to_point(net, snap_to, snap_from, float(max_distance_m)).T.tocsr()
+        matrix.sort_indices()
+    else:
+        matrix = _point_to_point(net, snap_from, snap_to, float(max_distance_m))
+    logger.debug(
+        "point_to_point_distances: %d x %d points, %d pairs within %g m in %.2f s",
+        snap_from.n_points, snap_to.n_points, matrix.nnz, max_distance_m,
+        time.perf_counter() - t0,
+    )
+    return matrix
+
+
+def _point_to_point(
+    net: StreetNetwork, snap_from: SnapResult, snap_to: SnapResult, max_distance_m: float
+) -> scipy.sparse.csr_matrix:
+    """:func:`point_to_point_distances` with one Dijkstra per ``snap_from`` point."""
     n_to = snap_to.n_points
     tgt_node = np.concatenate([snap_to.node_a, snap_to.node_b]).astype(np.int64)
     tgt_idx = np.concatenate([np.arange(n_to), np.arange(n_to)]).astype(np.int32)
@@ -880,21 +903,15 @@ def point_to_point_distances(
     to_b = snap_to.node_b.astype(np.int64)
     node_a = snap_from.node_a.astype(np.int64)
     node_b = snap_from.node_b.astype(np.int64)
-    t0 = time.perf_counter()
 
     def args_for(lo: int, hi: int) -> tuple:
         return (
             net.indptr, net.indices, net.length_m, node_a[lo:hi], node_b[lo:hi],
             snap_from.dist_a_m[lo:hi], snap_from.dist_b_m[lo:hi], snap_from.offset_m[lo:hi],
-            tgt_ptr, tgt_idx, tgt_along, to_a, to_b, snap_to.offset_m, float(max_distance_m),
+            tgt_ptr, tgt_idx, tgt_along, to_a, to_b, snap_to.offset_m, max_distance_m,
         )
 
-    matrix = _run_batched(_point_to_point_batch, snap_from.n_points, n_to, args_for)
-    logger.debug(
-        "point_to_point_distances: %d x %d points, %d pairs within %g m in %.2f s",
-        snap_from.n_points, n_to, matrix.nnz, max_distance_m, time.perf_counter() - t0,
-    )
-    return matrix
+    return _run_batched(_point_to_point_batch, snap_from.n_points, n_to, args_for)
 
 
 # --------------------------------------------------------------------------

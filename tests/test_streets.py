@@ -351,16 +351,7 @@ def test_point_to_node_keeps_explicit_zero():
     row1 = dict(zip(got[1].indices.tolist(), got[1].data.tolist(), strict=True))
     assert row1 == pytest.approx({0: 400.0, 1: 600.0}, abs=1e-6)
     # a point exactly on node 1 (hand-made snap): the 0 m entry is stored, not dropped
-    on_node = SnapResult(
-        node_a=np.array([0], dtype=np.int32),
-        node_b=np.array([1], dtype=np.int32),
-        dist_a_m=np.array([1000.0]),
-        dist_b_m=np.array([0.0]),
-        offset_m=np.array([0.0]),
-        ok=np.array([True]),
-        max_distance_m=50.0,
-    )
-    exact = point_to_node_distances(net, on_node, 700)
+    exact = point_to_node_distances(net, on_node_1(1), 700)
     assert exact.indices.tolist() == [1, 3]
     assert exact.data[0] == 0.0
     assert exact.nnz == 2
@@ -401,6 +392,42 @@ def test_point_to_point_matches_brute_force_and_is_symmetric(seed):
     # a point to itself: off the street and back on
     own = np.where(2 * snap.offset_m <= 1200, 2 * snap.offset_m, np.inf)
     np.testing.assert_allclose(np.diag(dense), own, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize(("n_from", "n_to"), [(25, 7), (7, 25)])
+def test_point_to_point_unequal_sizes_match_brute_force(n_from, n_to):
+    net = random_net(11)
+    lat, lon = random_points(11, n_from + n_to)
+    sf = snap_points(net, lat[:n_from], lon[:n_from], 500)
+    st = snap_points(net, lat[n_from:], lon[n_from:], 500)
+    got = point_to_point_distances(net, sf, st, 1500.0)
+    assert got.shape == (n_from, n_to)
+    assert got.has_sorted_indices
+    dense = csr_dense(got)
+    expected = expected_p2p(net, sf, st, 1500.0)
+    assert np.array_equal(np.isinf(dense), np.isinf(expected))
+    finite = np.isfinite(expected)
+    np.testing.assert_allclose(dense[finite], expected[finite], rtol=0, atol=1e-9)
+
+
+def on_node_1(n: int) -> SnapResult:
+    """n hand-made snaps lying exactly on node 1 of snap_test_net (end of edge 0-1)."""
+    return SnapResult(
+        node_a=np.zeros(n, dtype=np.int32),
+        node_b=np.ones(n, dtype=np.int32),
+        dist_a_m=np.full(n, 1000.0),
+        dist_b_m=np.zeros(n),
+        offset_m=np.zeros(n),
+        ok=np.ones(n, dtype=bool),
+        max_distance_m=50.0,
+    )
+
+
+@pytest.mark.parametrize(("n_from", "n_to"), [(1, 1), (3, 1), (1, 3)])
+def test_point_to_point_keeps_explicit_zeros(n_from, n_to):
+    got = point_to_point_distances(snap_test_net(), on_node_1(n_from), on_node_1(n_to), 10)
+    assert got.nnz == n_from * n_to
+    assert np.all(got.data == 0.0)
 
 
 def test_point_to_point_same_edge_walks_directly():
