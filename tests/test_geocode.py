@@ -287,8 +287,11 @@ def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tm
     cache = tmp_path / "cache.json"
     args = ["geocode", str(locs), "--out", str(out), "--cache", str(cache),
             "--pdok-url", httpserver.url_for(ROOT)]
-    run = CliRunner().invoke(app, args)
+    run = CliRunner().invoke(app, args + ["--unpinned", str(tmp_path / "unpinned.csv")])
     assert run.exit_code == 0, run.output
+    unpinned = (tmp_path / "unpinned.csv").read_text(encoding="utf-8").splitlines()
+    assert unpinned[0] == "id,name,organisation,kind,capacity_weight,address,city,line,reason,note"
+    assert unpinned[1].startswith("c,Team,,steunpunt,1.0,,,4,no coordinates and no address")
     assert "no fixed location" in run.output and "1 not pinned" in run.output
     located = gpd.read_file(out, layer="locations")
     assert list(located["id"]) == ["a", "b"]

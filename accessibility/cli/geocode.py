@@ -34,6 +34,9 @@ def geocode_command(
     pdok_url: Annotated[str | None, typer.Option(
         "--pdok-url", help="Locatieserver base URL (default $ACCESSIBILITY_PDOK_LOCATIESERVER_URL "
                            "or the public PDOK service).")] = None,
+    unpinned_out: Annotated[Path | None, typer.Option(
+        "--unpinned", help="Niet geplaatste rijen als CSV / write the rows that cannot be pinned "
+                           "(with the reason) to this CSV file.")] = None,
     city_level: Annotated[bool, typer.Option(
         "--city-level", help="Rijen zonder adres op de woonplaats plaatsen / pin rows without an "
                              "address to their town (PDOK woonplaats).")] = False,
@@ -43,6 +46,7 @@ def geocode_command(
     from rich.table import Table
 
     from accessibility.geocode import GeocodeCache, NominatimGeocoder, PdokGeocoder
+    from accessibility.io import atomic_path
     from accessibility.locations import read_locations, write_locations
 
     console = Console()
@@ -53,6 +57,9 @@ def geocode_command(
         else:
             geocoder = NominatimGeocoder(cache=geocode_cache, offline=offline)
         result = read_locations(locations, geocoder=geocoder, city_level=city_level)
+        if unpinned_out is not None:
+            with atomic_path(unpinned_out) as tmp:
+                result.unpinned.to_csv(tmp, index=False)
         if result.pinned.empty:
             console.print(f"[red]No location of {locations} could be pinned; nothing written.[/red]")
         else:
