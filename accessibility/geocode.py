@@ -329,8 +329,9 @@ class PdokGeocoder:
                 f"run without --offline so that {self.base_url}/free can be asked"
             )
         body = self._fetch(query, fq, where)
-        self.cache.put(key, body)
-        return interpret_pdok(query, body, ambiguity_ratio=self.ambiguity_ratio)
+        result = interpret_pdok(query, body, ambiguity_ratio=self.ambiguity_ratio)
+        self.cache.put(key, body)  # only answers that could be read are cached
+        return result
 
     def _fetch(self, query: str, fq: str, where: str) -> Any:
         url = f"{self.base_url}/free"
@@ -484,8 +485,9 @@ class NominatimGeocoder:
                     "network or the server"
                 ) from exc
         raw = [loc.raw for loc in (found or [])]
+        result = interpret_nominatim(query, raw, ambiguity_ratio=self.ambiguity_ratio)
         self.cache.put(key, raw)
-        return interpret_nominatim(query, raw, ambiguity_ratio=self.ambiguity_ratio)
+        return result
 
 
 RESULT_COLUMNS = [f for f in GeocodeResult.__dataclass_fields__]

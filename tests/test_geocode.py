@@ -217,6 +217,7 @@ def test_malformed_answer(httpserver: HTTPServer, tmp_path):
     httpserver.expect_oneshot_request(f"{ROOT}/free").respond_with_json({"error": "x"})
     with pytest.raises(GeocodeError, match="no response.docs"):
         geocoder(httpserver, tmp_path).geocode("Kerkstraat 1")
+    assert not (tmp_path / "cache.json").exists()  # an unreadable answer is not cached
 
 
 def test_geocode_table_lists_problems(httpserver: HTTPServer, tmp_path):
