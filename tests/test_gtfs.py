@@ -329,22 +329,6 @@ def test_stop_order_independent_of_date_and_merge_prefixes(tmp_path):
         read_feeds([folder, archive], feed_ids=["a", "a"])
 
 
-def test_real_feeds_shared(shared_data):
-    eptc = shared_data / "poa" / "poa_eptc.zip"
-    feed = read_feeds([eptc])
-    with zipfile.ZipFile(eptc) as archive:
-        raw = {
-            name: pd.read_csv(archive.open(f"{name}.txt"), dtype=str)
-            for name in ("stops", "trips", "stop_times")
-        }
-    assert feed.stats["poa_eptc"]["stops"] == len(raw["stops"]) == 3986
-    assert len(feed.trips) == len(raw["trips"]) == 2374
-    assert len(feed.stop_times) == len(raw["stop_times"]) == 130019
-    tt = build_timetable(feed, MON)
-    assert tt.n_stops == 3986
-    assert tt.stats["interpolated_stop_times"] > 0
-
-
 SIMPLE_TRIP = ("R1,WD,t\n", "t,08:00:00,08:00:00,A,1\nt,08:10:00,08:10:00,B,2\n")
 
 
@@ -512,3 +496,131 @@ def test_cli_gtfs_info(tmp_path):
     missing = runner.invoke(app, ["gtfs-info", str(tmp_path / "none.zip")])
     assert missing.exit_code == 1
     assert "does not exist" in " ".join(missing.output.split())
+
+
+# --- shared reference feeds (independent pandas counts on the raw files) -------------
+
+
+def _raw(path: Path, name: str) -> pd.DataFrame:
+    """A raw GTFS table as strings, from a zip or a folder (empty when absent)."""
+    if path.is_dir():
+        if not (path / f"{name}.txt").exists():
+            return pd.DataFrame(columns=["service_id", "date", "exception_type"])
+        return pd.read_csv(path / f"{name}.txt", dtype=str, keep_default_na=False)
+    with zipfile.ZipFile(path) as archive:
+        if f"{name}.txt" not in archive.namelist():
+            return pd.DataFrame(columns=["service_id", "date", "exception_type"])
+        return pd.read_csv(archive.open(f"{name}.txt"), dtype=str, keep_default_na=False)
+
+
+def _seconds(values: pd.Series) -> pd.Series:
+    parts = values.str.split(":", expand=True).astype(int)
+    return parts[0] * 3600 + parts[1] * 60 + parts[2]
+
+
+def _weekday_services(path: Path, date: dt.date) -> set[str]:
+    cal = _raw(path, "calendar")
+    day = date.strftime("%Y%m%d")
+    flag = date.strftime("%A").lower()
+    running = cal[(cal[flag] == "1") & (cal["start_date"] <= day) & (cal["end_date"] >= day)]
+    dates = _raw(path, "calendar_dates")
+    on_day = dates[dates["date"] == day]
+    added = set(on_day.loc[on_day["exception_type"] == "1", "service_id"])
+    removed = set(on_day.loc[on_day["exception_type"] == "2", "service_id"])
+    return (set(running["service_id"]) | added) - removed
+
+
+@pytest.fixture(scope="module")
+def poa(shared_data):
+    paths = [shared_data / "poa" / "poa_eptc.zip", shared_data / "poa" / "poa_trensurb.zip"]
+    return paths, read_feeds(paths)
+
+
+@pytest.mark.shared
+def test_poa_counts_match_raw_files(poa):
+    paths, feed = poa
+    eptc, trensurb = paths
+    raw_st = _raw(eptc, "stop_times")
+    assert feed.stats["poa_eptc"]["stops"] == len(_raw(eptc, "stops")) == 3986
+    assert feed.stats["poa_eptc"]["trips"] == len(_raw(eptc, "trips")) == 2374
+    assert feed.stats["poa_eptc"]["stop_times"] == len(raw_st) == 130019
+    assert feed.stats["poa_eptc"]["interpolated_stop_times"] == int((raw_st["arrival_time"] == "").sum())
+    assert feed.stats["poa_trensurb"]["stops"] == len(_raw(trensurb, "stops"))
+    assert feed.problems == []
+    span = {f: (feed.calendar[feed.calendar.feed_id == f]) for f in feed.feed_ids}
+    assert span["poa_eptc"]["start_date"].min() == pd.Timestamp("2019-04-15")
+    assert span["poa_eptc"]["end_date"].max() == pd.Timestamp("2019-07-15")
+
+
+@pytest.mark.shared
+def test_poa_timetable_2019_05_13(poa):
+    paths, feed = poa
+    tt = build_timetable(feed, MON)
+    expected_trips = 0
+    expected_patterns = 0
+    for path in paths:
+        trips = _raw(path, "trips")
+        running = trips[trips["service_id"].isin(_weekday_services(path, MON))]
+        expected_trips += len(running)
+        st = _raw(path, "stop_times")
+        st = st[st["trip_id"].isin(running["trip_id"])].copy()
+        st["seq"] = st["stop_sequence"].astype(int)
+        sequences = st.sort_values(["trip_id", "seq"]).groupby("trip_id")["stop_id"].agg(tuple)
+        keyed = running.set_index("trip_id")[["route_id"]].join(sequences)
+        expected_patterns += len(keyed.drop_duplicates())
+    assert tt.n_trips == expected_trips == 2374 + 529
+    assert tt.n_patterns == expected_patterns + tt.stats["overtaking_splits"]
+    assert tt.n_stops == 3986 + 24
+    assert tt.stats["previous_day_trips"] == 0
+    assert tt.stats["interpolated_stop_times"] == feed.stats["poa_eptc"]["interpolated_stop_times"]
+    # Invariants of the layout.
+    assert tt.pattern_trip_ptr[-1] == tt.n_trips
+    assert len(tt.arrival) == tt.trip_time_ptr[-1] + (
+        tt.pattern_stop_ptr[-1] - tt.pattern_stop_ptr[-2]
+    )
+    assert np.all(tt.departure >= tt.arrival)
+    for p in range(tt.n_patterns):
+        n = tt.pattern_stop_ptr[p + 1] - tt.pattern_stop_ptr[p]
+        starts = tt.trip_time_ptr[tt.pattern_trip_ptr[p] : tt.pattern_trip_ptr[p + 1]]
+        times = tt.departure[starts[:, None] + np.arange(n)]
+        arrivals = tt.arrival[starts[:, None] + np.arange(n)]
+        assert np.all(np.diff(times, axis=0) >= 0)
+        assert np.all(np.diff(arrivals, axis=0) >= 0)
+        assert np.all(arrivals[:, 1:] >= times[:, :-1])
+    # The stop order does not depend on the date.
+    assert build_timetable(feed, TUE).stop_ids.tolist() == tt.stop_ids.tolist()
+    assert tt.stop_ids.tolist() == valid_stops(feed)["stop_id"].tolist()
+
+
+@pytest.mark.shared
+def test_dutch_ferries_frequencies(shared_data):
+    folder = shared_data / "nl" / "gtfs_dutch_ferries"
+    feed = read_feeds([folder])
+    assert feed.stats["gtfs_dutch_ferries"]["stops"] == len(_raw(folder, "stops")) == 567
+    assert feed.stats["gtfs_dutch_ferries"]["trips_in_file"] == 551
+    tt = build_timetable(feed, MON)
+    # Independent expansion: departures start, start + headway, ... < end per row,
+    # today's and yesterday's (those arriving at or after 24:00:00).
+    trips = _raw(folder, "trips").set_index("trip_id")
+    freq = _raw(folder, "frequencies")
+    st = _raw(folder, "stop_times")
+    st["arr"], st["dep"] = _seconds(st["arrival_time"]), _seconds(st["departure_time"])
+    usable = st.groupby("trip_id").size() >= 2
+    first_dep = st.groupby("trip_id")["dep"].min()
+    duration = st.groupby("trip_id")["arr"].max() - first_dep
+    today, yesterday = _weekday_services(folder, MON), _weekday_services(
+        folder, MON - dt.timedelta(days=1)
+    )
+    freq["start"], freq["end"] = _seconds(freq["start_time"]), _seconds(freq["end_time"])
+    n_today = n_prev = 0
+    for row in freq.itertuples():
+        if not usable.get(row.trip_id, False):
+            continue
+        departures = np.arange(row.start, row.end, int(row.headway_secs))
+        service = trips.loc[row.trip_id, "service_id"]
+        n_today += len(departures) if service in today else 0
+        if service in yesterday:
+            n_prev += int((departures + duration[row.trip_id] >= 86400).sum())
+    assert tt.stats["previous_day_trips"] == n_prev > 0
+    assert tt.n_trips == tt.stats["frequency_trips"] == n_today + n_prev
+    assert tt.n_stops == 567
