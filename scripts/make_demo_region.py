@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -177,7 +178,7 @@ VILLAGES = (
           ("Zandrecht-Dorp", "Zandrecht-Oost")),
     Place("Kreekdijk", "GM9902", (3.5, 3.5), (0.4, 0.35), 1_500, "9938", "9965", 0.11,
           ("Kreekdijk",)),
-    Place("Heidedorp", "GM9903", (23.5, 22.5), (1.2, 1.0), 1_200, "9940", "9966", 0.0,
+    Place("Heidedorp", "GM9903", (23.5, 22.5), (0.8, 0.7), 1_200, "9940", "9966", 0.0,
           ("Heidedorp",)),
 )
 PLACES = (TOWN, *VILLAGES)
@@ -224,12 +225,14 @@ AGE_COLUMNS = (
 AGE_SHARES_TOWN = (0.16, 0.13, 0.26, 0.26, 0.19)
 AGE_SHARES_VILLAGE = (0.15, 0.11, 0.21, 0.29, 0.24)
 
-POLDER_EW_Y = tuple(0.625 + 1.25 * k for k in range(20))
+POLDER_EW_Y = tuple(round(0.5 + 0.9 * k, 4) for k in range(28))
 POLDER_NS_X = tuple(1.25 + 2.5 * k for k in range(12))
 POLDER_EW_NAMES = (
     "Aakweg", "Botterweg", "Koggeweg", "Schouwweg", "Praamweg", "Tjalkweg", "Punterweg",
     "Hoekerweg", "Galjoenweg", "Fluitweg", "Kotterweg", "Schokkerweg", "Bonsweg", "Snikweg",
     "Pluutweg", "Zompweg", "Hengstweg", "Boeierweg", "Klipperweg", "Skutsjeweg",
+    "Hoogaarsweg", "Kaagweg", "Vletweg", "Sloepweg", "Jolweg", "Schuitweg", "Beurtveerweg",
+    "Galliotweg",
 )
 POLDER_NS_NAMES = (
     "Eerste Tocht", "Tweede Tocht", "Derde Tocht", "Vierde Tocht", "Vijfde Tocht",
@@ -331,11 +334,17 @@ def town_extras(cols: list[float], rows: list[float]) -> list[Way]:
 
 
 def heidedorp_ways() -> list[Way]:
-    """The sparse village: three long roads and one footpath, no grid."""
+    """The sparse village: a few long roads and one footpath, no grid.
+
+    With the Heideweg and the Schaapsdrift arriving diagonally, every point of the
+    built-up area lies within about 400 m of a road.
+    """
     return [
         Way([(21.25, 22.5), (26.25, 22.5)], {"highway": "unclassified", "name": "Dorpsweg"},
             max_seg_km=0.15),
-        Way([(23.5, 20.625), (23.5, 24.375)], {"highway": "unclassified", "name": "Brink"},
+        Way([(23.5, 21.2), (23.5, 23.9)], {"highway": "unclassified", "name": "Brink"},
+            max_seg_km=0.15),
+        Way([(22.7, 22.95), (24.3, 22.95)], {"highway": "residential", "name": "Noorderweg"},
             max_seg_km=0.15),
         Way([(23.5, 22.5), (23.9, 22.9)], {"highway": "path", "name": "Kerkpad"},
             max_seg_km=0.15),
@@ -463,7 +472,18 @@ def osm_xml(ways: list[Way]) -> tuple[str, dict[str, int]]:
         lines.append('    <tag k="note" v="synthetic"/>')
         lines.append("  </way>")
     lines.append("</osm>")
-    return "\n".join(lines) + "\n", {"nodes": len(node_id), "ways": len(ways)}
+    return "\n".join(lines) + "\n", {"nodes": len(node_id), "ways": len(ways),
+                                      "max_gap_m": max_gap_m(ways)}
+
+
+def max_gap_m(ways: list[Way], step_km: float = 0.1) -> int:
+    """Largest distance (m, rounded up to 10 m) from a point of the region to a walkable way."""
+    lines = [LineString(w.coords) for w in ways if w.walkable]
+    tree = STRtree(lines)
+    nx, ny = round(WIDTH_KM / step_km), round(HEIGHT_KM / step_km)
+    pts = [Point((i + 0.5) * step_km, (j + 0.5) * step_km) for i in range(nx) for j in range(ny)]
+    _, dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    return int(math.ceil(float(dist.max()) * 100) * 10)
 
 
 def _xml_escape(s: str) -> str:
@@ -705,9 +725,8 @@ def dutch_holidays(year: int) -> list[tuple[dt.date, str]]:
 def build_lines(grids: dict[str, tuple[list, list]]) -> list[Line]:
     """The rail line and the four bus lines, with stops 15-25 m beside a street."""
     tc, tr = grids["Veenstad"]
-    mc, mr = grids["Molenwijk"]
-    zc, zr = grids["Zandrecht"]
-    kc, kr = grids["Kreekdijk"]
+    mr = grids["Molenwijk"][1]
+    zr = grids["Zandrecht"][1]
     bus_vst = Stop("VST_B", "Veenstad, Station", (14.985, 12.285))
     rail = Line(
         "SPR", "VEENSPOOR", "SPR", "Sprinter Molenwijk - Veenstad - Oosterhoeve", 2, "003082",
@@ -767,9 +786,9 @@ def build_lines(grids: dict[str, tuple[list, list]]) -> list[Line]:
         (bus_vst,
          Stop("VST_Z1", "Veenstad, Stationsstraat Zuid", (15.015, midblock(tr, 11.9))),
          Stop("VST_Z3", "Veenstad, Zuid", (15.015, midblock(tr, 11.1))),
-         Stop("ZRW_1", "Zandrechterweg, Tiende Kavel", roadside(10.0)),
-         Stop("ZRW_2", "Zandrechterweg, Halverwege", roadside(7.5)),
-         Stop("ZRW_3", "Zandrechterweg, Zandpolder", roadside(5.0)),
+         Stop("ZRW_1", "Zandrechterweg, Tiende Kavel", roadside(midblock(POLDER_EW_Y, 10.0))),
+         Stop("ZRW_2", "Zandrechterweg, Halverwege", roadside(midblock(POLDER_EW_Y, 7.5))),
+         Stop("ZRW_3", "Zandrechterweg, Zandpolder", roadside(midblock(POLDER_EW_Y, 5.0))),
          Stop("ZR_N", "Zandrecht, Noord", (14.015, midblock(zr, 2.85))),
          Stop("ZR_B", "Zandrecht, Busstation", (13.985, 2.485))),
         ("Zandrecht", "Veenstad Station"), BUS_KMH,
@@ -790,15 +809,14 @@ def build_lines(grids: dict[str, tuple[list, list]]) -> list[Line]:
         ((3.0, 15.0), (3.0, 14.5), (3.5, 3.85), (3.5, 3.5)),
         (Stop("MLW_B", "Molenwijk, Station", (2.985, 14.985)),
          Stop("MLW_Z", "Molenwijk, Zuid", (3.015, midblock(mr, 14.6))),
-         Stop("KRW_1", "Kreekweg, Molenpolder", kreekside(12.5)),
-         Stop("KRW_2", "Kreekweg, Kavel 8", kreekside(10.0)),
-         Stop("KRW_3", "Kreekweg, Kavel 6", kreekside(7.5)),
-         Stop("KRW_4", "Kreekweg, Kreekpolder", kreekside(5.0)),
+         Stop("KRW_1", "Kreekweg, Molenpolder", kreekside(midblock(POLDER_EW_Y, 12.5))),
+         Stop("KRW_2", "Kreekweg, Kavel 8", kreekside(midblock(POLDER_EW_Y, 10.0))),
+         Stop("KRW_3", "Kreekweg, Kavel 6", kreekside(midblock(POLDER_EW_Y, 7.5))),
+         Stop("KRW_4", "Kreekweg, Kreekpolder", kreekside(midblock(POLDER_EW_Y, 5.0))),
          Stop("KD_D", "Kreekdijk, Dorpsplein", (3.485, 3.485))),
         ("Kreekdijk", "Molenwijk Station"), BUS_KMH,
         {"WD": [(7 * 60, 19 * 60, 60)]},
     )
-    del mc, zc, kc, kr
     return [rail, line1, line2, line140, line141]
 
 
@@ -841,8 +859,8 @@ def build_trips(lines: list[Line]) -> Feed:
     for line in lines:
         for direction in (0, 1):
             stops = list(line.stops) if direction == 0 else list(reversed(line.stops))
-            rev = Line(**{**line.__dict__, "stops": tuple(stops),
-                          "path": line.path if direction == 0 else tuple(reversed(line.path))})
+            path = line.path if direction == 0 else tuple(reversed(line.path))
+            rev = dataclasses.replace(line, stops=tuple(stops), path=path)
             offs = stop_offsets(rev)
             # Return trips leave a little later than the outbound ones; for the train this
             # makes the last weekday return trip start after midnight (24:05).
@@ -983,7 +1001,7 @@ def build_addresses(grids: dict[str, tuple[list, list]]) -> dict[str, Address]:
     """Named addresses, each 12 m beside the street it is on."""
     tc, tr = grids["Veenstad"]
     mc, mr = grids["Molenwijk"]
-    oc, orows = grids["Oosterhoeve"]
+    orows = grids["Oosterhoeve"][1]
     zc, zr = grids["Zandrecht"]
     kerk_x = min(tc, key=lambda c: abs(c - TOWN_KERKSTRAAT_X))
     ve, mo, oo, za, he = (PLACE[n] for n in
@@ -1164,11 +1182,13 @@ def readme(counts: dict[str, int], buurten: list[Buurt], lines: list[Line],
         "",
         f"- `streets.osm`: OSM XML 0.6, {counts['nodes']:,} nodes, {counts['ways']} ways. "
         "A street grid in Veenstad (100-150 m blocks) and in four villages (~110 m), a polder",
-        "  grid of unclassified roads (east-west every 1.25 km) and tracks/roads (north-south",
+        "  grid of unclassified roads (east-west every 0.9 km) and tracks/roads (north-south",
         "  every 2.5 km), connecting secondary/tertiary roads, footways, a pedestrian street,",
         "  paths. Not walkable on purpose: `highway=motorway` (A99, x = 19 km) and",
         "  `railway=rail`; neither shares a node with a walkable way. Heidedorp is the sparse",
-        "  village: three long roads, no grid, no polder roads inside its built-up area.",
+        "  village: a few long roads, no grid, no polder roads inside its built-up area.",
+        f"  No point of the region lies farther than {counts['max_gap_m']} m from a walkable way",
+        "  (checked on a 100 m grid).",
         f"- `gtfs/`: a GTFS feed as a folder of .txt files: {n_stops} stops, {len(lines)} routes, "
         f"{n_trips} trips, {n_st:,} stop times, calendar "
         f"{CALENDAR_START.isoformat()}..{CALENDAR_END.isoformat()}",
