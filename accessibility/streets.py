@@ -496,6 +496,11 @@ def snap_points(
             empty_i, empty_i, empty_f, empty_f, empty_f, np.empty(0, dtype=bool), max_distance_m
         )
     seg_a, seg_b, seg_len = _segments(net)
+    if len(seg_a) == 0:
+        raise InputError(
+            f"the walking network has {net.n_nodes} nodes but no street segments; "
+            "points cannot be snapped to it. Build it from an extract with walkable ways."
+        )
     coords = np.stack(
         [np.column_stack([net.x[seg_a], net.y[seg_a]]), np.column_stack([net.x[seg_b], net.y[seg_b]])],
         axis=1,

@@ -228,6 +228,14 @@ def test_read_osm_errors(tmp_path):
     )
     with pytest.raises(OsmError, match="no walkable ways"):
         read_osm(only_motorway)
+    footway = write_osm(tmp_path / "f.osm", grid_nodes(3), [([1, 2, 3], {"highway": "footway"})])
+    with pytest.raises(InputError, match="not a projected"):
+        read_osm(footway, crs="EPSG:4326", min_component_nodes=1)
+    with pytest.raises(InputError, match="unknown CRS 'EPSG:999999'"):
+        read_osm(footway, crs="EPSG:999999", min_component_nodes=1)
+    with pytest.raises(InputError, match="min_component_nodes must be >= 1"):
+        read_osm(footway, min_component_nodes=0)
+    assert read_osm(footway, crs="EPSG:32631", min_component_nodes=1).crs == "EPSG:32631"
 
 
 def test_choose_metric_crs():
@@ -297,6 +305,27 @@ def test_snap_rejects_bad_input():
         snap_points(net, np.array([52.0]), np.array([5.0]), -1)
     empty = snap_points(net, np.array([]), np.array([]), 100)
     assert empty.n_points == 0
+    lonely = nx.Graph()
+    lonely.add_node(1, x=5.0, y=52.0)
+    with pytest.raises(InputError, match="no street segments"):
+        snap_points(from_networkx(lonely), np.array([52.0]), np.array([5.0]), 100)
+
+
+def test_snap_to_zero_length_segment():
+    graph = nx.Graph()
+    graph.add_node(1, x=5.0, y=52.0)
+    graph.add_node(2, x=5.0, y=52.0)  # same place as node 1
+    graph.add_node(3, x=5.0, y=52.001)
+    graph.add_edge(1, 2)
+    graph.add_edge(2, 3)
+    net = from_networkx(graph)
+    assert sorted(net.length_m.tolist()) == pytest.approx([0.0, 0.0, 111.195, 111.195], abs=1e-3)
+    snap = snap_points(net, np.array([52.0]), np.array([4.9999]), 100)
+    assert snap.offset_m[0] == pytest.approx(6.9, abs=0.1)
+    seg_len = {(0, 1): 0.0, (1, 2): hav(52.0, 5.0, 52.001, 5.0)}[(snap.node_a[0], snap.node_b[0])]
+    assert snap.dist_a_m[0] == pytest.approx(0.0, abs=1e-3)  # grid convergence: not exactly 0
+    assert snap.dist_a_m[0] + snap.dist_b_m[0] == pytest.approx(seg_len, abs=1e-9)
+    assert np.isfinite(snap.dist_b_m[0])
 
 
 # ------------------------------------------------------------------ distances
