@@ -29,7 +29,6 @@ from accessibility.streets import (
     to_networkx,
 )
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 R = 6_371_009.0
 # Hand-built networks live in UTM 31N (no datum shift, so projections round-trip exactly).
 TEST_CRS = "EPSG:32631"
@@ -525,19 +524,20 @@ def test_from_networkx_computes_missing_lengths_and_validates():
 # ------------------------------------------------------------------ shared data
 
 
-def shared_file(*parts: str) -> Path:
-    path = SHARED.joinpath("data", *parts)
+def shared_file(shared_data: Path, *parts: str) -> Path:
+    """A file under ../shared/data (from the conftest fixture); skips when it is absent."""
+    path = shared_data.joinpath(*parts)
     if not path.is_file():
         pytest.skip(f"reference data not found at {path} (a fresh clone has no ../shared)")
     return path
 
 
 @pytest.mark.shared
-def test_poa_network_and_hexgrid_distances():
-    net = read_osm(shared_file("poa", "poa_osm.pbf"))
+def test_poa_network_and_hexgrid_distances(shared_data):
+    net = read_osm(shared_file(shared_data, "poa", "poa_osm.pbf"))
     assert net.crs == "EPSG:32722"
     assert 37_000 <= net.n_nodes <= 39_000  # README: ~37.7k walkable nodes; we get 38,065
-    hexgrid = pd.read_csv(shared_file("poa", "poa_hexgrid.csv"))
+    hexgrid = pd.read_csv(shared_file(shared_data, "poa", "poa_hexgrid.csv"))
     snap = snap_points(net, hexgrid["lat"].to_numpy(), hexgrid["lon"].to_numpy(), 500)
     assert snap.ok.sum() >= 1200
     sub = snap_points(net, hexgrid["lat"].to_numpy()[:50], hexgrid["lon"].to_numpy()[:50], 500)
@@ -554,8 +554,9 @@ def test_poa_network_and_hexgrid_distances():
 
 
 @pytest.mark.shared
-def test_amsterdam_extract_reads_in_rd():
-    net = read_osm(shared_file("nl", "osm", "amsterdam.osm.pbf"), min_component_nodes=1)
+def test_amsterdam_extract_reads_in_rd(shared_data):
+    extract = shared_file(shared_data, "nl", "osm", "amsterdam.osm.pbf")
+    net = read_osm(extract, min_component_nodes=1)
     assert net.crs == "EPSG:28992"
     # 1,429 nodes in the file, 266 on the 48 walkable ways (6 trunk ways of the Gooiseweg
     # are excluded), in two components of 200 and 66 nodes (both kept at the default 20)
@@ -563,5 +564,5 @@ def test_amsterdam_extract_reads_in_rd():
     assert net.n_edges == 2 * 278
     graph = scipy.sparse.csr_matrix((net.length_m, net.indices, net.indptr))
     assert scipy.sparse.csgraph.connected_components(graph, directed=False)[0] == 2
-    assert read_osm(shared_file("nl", "osm", "amsterdam.osm.pbf")).n_nodes == 266
+    assert read_osm(extract).n_nodes == 266
     assert np.all((net.x > 100_000) & (net.x < 140_000) & (net.y > 470_000) & (net.y < 500_000))
