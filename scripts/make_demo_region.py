@@ -127,6 +127,8 @@ def positions(anchors: Sequence[float], spacing_km: float, rng: random.Random) -
 # --------------------------------------------------------------------------- #
 @dataclass(frozen=True)
 class Gemeente:
+    """A fictional gemeente: CBS code, name and area (local km)."""
+
     code: str  # "GM9901"
     name: str
     area: Polygon  # local km
@@ -274,6 +276,7 @@ class Way:
 
 
 def _street_names(rng: random.Random, n: int, used: set[str]) -> list[str]:
+    """``n`` new Dutch-sounding street names not yet in ``used`` (which grows)."""
     names: list[str] = []
     while len(names) < n:
         name = rng.choice(STREET_PREFIXES) + rng.choice(STREET_SUFFIXES)
@@ -487,6 +490,7 @@ def max_gap_m(ways: list[Way], step_km: float = 0.1) -> int:
 
 
 def _xml_escape(s: str) -> str:
+    """Escape a string for an XML attribute value."""
     return (s.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
             .replace(">", "&gt;"))
 
@@ -520,6 +524,8 @@ def midblock(lines: Sequence[float], target: float) -> float:
 # --------------------------------------------------------------------------- #
 @dataclass(frozen=True)
 class Buurt:
+    """A fictional CBS buurt with its population per age group."""
+
     code: str
     name: str
     wijkcode: str
@@ -591,6 +597,7 @@ def build_buurten(rng: random.Random) -> list[Buurt]:
 
 
 def _ring(coords: Iterable[tuple[float, float]]) -> list[list[float]]:
+    """A local-km ring as GeoJSON [lon, lat] pairs."""
     return [list(lonlat(rd((x, y)))) for x, y in coords]
 
 
@@ -620,6 +627,7 @@ def feature_collection(name: str, features: list[dict]) -> str:
 
 
 def buurten_geojson(buurten: list[Buurt]) -> str:
+    """buurten.geojson: CBS wijk- en buurtkaart style attributes plus ``synthetic``."""
     feats = []
     for b in buurten:
         props = {
@@ -636,6 +644,7 @@ def buurten_geojson(buurten: list[Buurt]) -> str:
 
 
 def gemeenten_geojson(buurten: list[Buurt]) -> str:
+    """gemeenten.geojson: the gemeente outlines with summed populations."""
     feats = []
     for g in GEMEENTEN:
         mine = [b for b in buurten if b.gemeente is g]
@@ -663,6 +672,8 @@ SERVICES = {"WD": (1, 1, 1, 1, 1, 0, 0), "ZA": (0, 0, 0, 0, 0, 1, 0), "ZO": (0, 
 
 @dataclass(frozen=True)
 class Stop:
+    """A GTFS stop (``pos`` in local km)."""
+
     stop_id: str
     name: str
     pos: Km
@@ -688,6 +699,8 @@ class Line:
     timepoints: tuple[int, ...] = ()  # stop indices kept on timepoint-only trips
     timepoint_only: str = "none"  # "none", "odd" (every other trip) or "all"
     frequency_service: str = ""  # service_id whose trips go to frequencies.txt
+    # service_id -> single extra departures (minutes) outside the periods' clock face
+    extra_departures: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 def easter(year: int) -> dt.date:
@@ -750,10 +763,11 @@ def build_lines(grids: dict[str, tuple[list, list]]) -> list[Line]:
          Stop("VST_Z2", "Veenstad, Sluiskwartier", (15.015, midblock(tr, 11.5))),
          Stop("VST_Z3", "Veenstad, Zuid", (15.015, midblock(tr, 11.1)))),
         ("Veenstad Zuid", "Veenstad Noord"), BUS_KMH,
-        {"WD": [(6 * 60, 19 * 60, 15), (19 * 60, 24 * 60, 30), (23 * 60 + 56, 24 * 60, 30)],
+        {"WD": [(6 * 60, 19 * 60, 15), (19 * 60, 24 * 60, 30)],
          "ZA": [(7 * 60, 10 * 60, 30), (10 * 60, 18 * 60, 15), (18 * 60, 24 * 60, 30)],
          "ZO": [(9 * 60, 24 * 60, 30)]},
         timepoints=(0, 3, 6), timepoint_only="odd",
+        extra_departures={"WD": (23 * 60 + 56,)},  # its last stops are after midnight
     )
     line2 = Line(
         "B2", "VEENBUS", "2", "Veenstad West - Station - Oost", 3, "009A44",
@@ -840,6 +854,7 @@ def stop_offsets(line: Line) -> list[tuple[int, int]]:
 
 
 def departures(periods: list[tuple[int, int, int]]) -> list[int]:
+    """Departure minutes of (start, end exclusive, headway) periods, sorted, unique."""
     out: list[int] = []
     for start, end, headway in periods:
         out.extend(range(start, end, headway))
@@ -848,6 +863,8 @@ def departures(periods: list[tuple[int, int, int]]) -> list[int]:
 
 @dataclass
 class Feed:
+    """Rows of trips.txt, stop_times.txt and frequencies.txt."""
+
     trips: list[list[object]] = field(default_factory=list)
     stop_times: list[list[object]] = field(default_factory=list)
     frequencies: list[list[object]] = field(default_factory=list)
@@ -868,7 +885,8 @@ def build_trips(lines: list[Line]) -> Feed:
             tps = set(line.timepoints) if direction == 0 else {
                 len(stops) - 1 - k for k in line.timepoints}
             for service, periods in line.periods.items():
-                deps = [d + shift for d in departures(periods)]
+                extra = list(line.extra_departures.get(service, ()))
+                deps = [d + shift for d in sorted(set(departures(periods) + extra))]
                 if line.frequency_service == service:
                     trip_id = f"{line.route_id}_{service}_{direction}_freq"
                     feed.trips.append([line.route_id, service, trip_id,
@@ -953,6 +971,7 @@ def gtfs_files(lines: list[Line]) -> dict[str, str]:
 
 
 def _latlon_text(p: Km) -> tuple[str, str]:
+    """(lat, lon) text with 7 decimals of a local-km point."""
     lon, lat = lonlat(rd(p))
     return (f"{lat:.7f}", f"{lon:.7f}")
 
@@ -976,6 +995,8 @@ def _calendar_dates() -> list[list[object]]:
 # --------------------------------------------------------------------------- #
 @dataclass(frozen=True)
 class Address:
+    """A fictional address (BAG style) with its position."""
+
     street: str
     number: int
     postcode: str  # "9926AB"
@@ -1098,6 +1119,7 @@ def pdok_doc(a: Address, score: float, street_no: int) -> dict:
 
 
 def _response(docs: list[dict]) -> dict:
+    """A PDOK /free response body around ``docs``."""
     return {"response": {
         "numFound": len(docs), "start": 0,
         "maxScore": max((d["score"] for d in docs), default=0.0),
@@ -1128,6 +1150,7 @@ def gazetteer_json(addr: dict[str, Address], rng: random.Random) -> str:
 
 
 def prevalence_csv() -> str:
+    """prevalence.csv: invented EPA prevalence (percent) per gemeente."""
     rows = [["GM9901", "1.34", "synthetisch (demo), geen echte Vektis-cijfers"],
             ["GM9902", "1.27", "synthetisch (demo), geen echte Vektis-cijfers"],
             ["GM9903", "1.46", "synthetisch (demo), geen echte Vektis-cijfers"]]
@@ -1234,19 +1257,23 @@ def readme(counts: dict[str, int], buurten: list[Buurt], lines: list[Line],
 
 
 def _trip_times(gtfs: dict[str, str], trip_id: str) -> list[str]:
+    """The non-empty arrival times of one trip, in stop order."""
     rows = csv.reader(io.StringIO(gtfs["stop_times.txt"]))
     return [r[1] for r in rows if r[0] == trip_id and r[1]]
 
 
 def _first_time(gtfs: dict[str, str], trip_id: str) -> str:
+    """First arrival time of a trip."""
     return _trip_times(gtfs, trip_id)[0]
 
 
 def _last_time(gtfs: dict[str, str], trip_id: str) -> str:
+    """Last arrival time of a trip."""
     return _trip_times(gtfs, trip_id)[-1]
 
 
 def _service_of(p: Place, lines: list[Line]) -> str:
+    """The lines with a stop in or next to a place's built-up area."""
     served = []
     bx0, by0, bx1, by1 = p.bbox
     for ln in lines:
@@ -1257,11 +1284,14 @@ def _service_of(p: Place, lines: list[Line]) -> str:
 
 
 def _periods_text(ln: Line) -> str:
+    """Readable service periods of a line per service id."""
     parts = []
     for service, periods in ln.periods.items():
-        spans = ", ".join(f"{hms(a)[:5]}-{hms(b)[:5]} every {h} min" for a, b, h in periods
-                          if b - a > h or len(periods) == 1)
-        parts.append(f"{service}: {spans}")
+        text = ", ".join(f"{hms(a)[:5]}-{hms(b)[:5]} every {h} min" for a, b, h in periods)
+        extra = ln.extra_departures.get(service, ())
+        if extra:
+            text += " plus " + ", ".join(hms(m)[:5] for m in extra)
+        parts.append(f"{service}: {text}")
     return "; ".join(parts)
 
 
@@ -1288,6 +1318,7 @@ def generate() -> dict[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
+    """Command-line entry point: write every file under ``--out``."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=Path("data/demo"),
                         help="output folder (default: data/demo)")
