@@ -48,7 +48,18 @@ WIDTH_KM = 30.0
 HEIGHT_KM = 25.0
 SYNTHETIC_LABEL = "SYNTHETIC demo data (fictional region Veenstad, not a real place)"
 
-TO_WGS84 = Transformer.from_crs("EPSG:28992", "EPSG:4326", always_xy=True)
+# RD New -> WGS84 (lon, lat) with the Helmert "Amersfoort to WGS 84 (4)" (EPSG:4833,
+# accuracy 1 m), spelled out so that the output does not depend on which PROJ version
+# or transformation grids are installed (same bytes everywhere).
+RD_TO_WGS84_PIPELINE = (
+    "+proj=pipeline +step +inv +proj=sterea +lat_0=52.1561605555556 +lon_0=5.38763888888889 "
+    "+k=0.9999079 +x_0=155000 +y_0=463000 +ellps=bessel +step +proj=push +v_3 "
+    "+step +proj=cart +ellps=bessel +step +proj=helmert +x=565.4171 +y=50.3319 +z=465.5524 "
+    "+rx=0.398957388243134 +ry=-0.343987817378283 +rz=1.87740163998045 +s=4.0725 "
+    "+convention=coordinate_frame +step +inv +proj=cart +ellps=WGS84 +step +proj=pop +v_3 "
+    "+step +proj=unitconvert +xy_in=rad +xy_out=deg"
+)
+TO_WGS84 = Transformer.from_pipeline(RD_TO_WGS84_PIPELINE)
 
 Km = tuple[float, float]
 

@@ -361,9 +361,10 @@ def test_gazetteer_covers_every_address_and_agrees_with_coordinates() -> None:
                        .groups())
         x, y = map(float, re.fullmatch(r"POINT\((\S+) (\S+)\)", docs[0]["centroide_rd"])
                    .groups())
-        assert rd_point(lon, lat).distance(Point(x, y)) < 0.05
+        # RD <-> WGS84 transformations differ by up to ~1 m between PROJ set-ups.
+        assert rd_point(lon, lat).distance(Point(x, y)) < 1.0
         if r.lat:
-            assert rd_point(float(r.lon), float(r.lat)).distance(Point(x, y)) < 0.2
+            assert rd_point(float(r.lon), float(r.lat)).distance(Point(x, y)) < 1.0
     for key, body in cache.items():
         assert key == " ".join(key.lower().split())
         resp = body["response"]
