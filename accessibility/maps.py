@@ -275,7 +275,7 @@ def class_legend_label(label: str, lang: str = "nl") -> str:
 # ----------------------------------------------------------------- layers
 
 
-def _as_layer(obj: Any, crs: str, what: str) -> gpd.GeoSeries:
+def as_geoseries(obj: Any, crs: str, what: str) -> gpd.GeoSeries:
     """A GeoSeries in ``crs`` from a GeoDataFrame, GeoSeries, geometry or list of geometries.
 
     Bare shapely geometries are taken to be in ``crs`` already.
@@ -297,7 +297,7 @@ def _as_layer(obj: Any, crs: str, what: str) -> gpd.GeoSeries:
     return series.to_crs(crs)
 
 
-def _map_crs(gdf: gpd.GeoDataFrame, what: str) -> str:
+def map_crs(gdf: gpd.GeoDataFrame, what: str) -> str:
     """The metric CRS to draw in: that of ``gdf``, or a local one when it is geographic."""
     if gdf.crs is None:
         raise InputError(f"{what} has no CRS: set it (e.g. .set_crs('EPSG:28992')) before mapping")
@@ -310,7 +310,8 @@ def _map_crs(gdf: gpd.GeoDataFrame, what: str) -> str:
     return local_metric_crs((minx + maxx) / 2, (miny + maxy) / 2)
 
 
-def _require_columns(gdf: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+def require_columns(gdf: pd.DataFrame, columns: Sequence[str], what: str) -> None:
+    """Raise :class:`InputError` naming the missing columns and the ones that exist."""
     missing = [c for c in columns if c not in gdf.columns]
     if missing:
         raise InputError(
@@ -516,15 +517,28 @@ def _save(fig: Figure, path: str | os.PathLike[str], dpi: int) -> Path:
     return Path(path)
 
 
-def _polygon_parts(layer: gpd.GeoSeries) -> gpd.GeoSeries:
-    """The polygon parts of a layer (drops points/lines left by repaired boundaries)."""
-    parts = layer[layer.notna()].explode(index_parts=False)
-    return parts[parts.geom_type == "Polygon"]
+def polygonal(layer: gpd.GeoSeries) -> gpd.GeoSeries:
+    """Keep only the polygon parts of GeometryCollections (as left by ``make_valid``).
+
+    Other rows are returned unchanged; a collection without polygons becomes an
+    empty Polygon (so rows are never dropped).
+    """
+    geoms = layer.to_numpy()
+    collections = np.flatnonzero(shapely.get_type_id(geoms) == 7)
+    if len(collections) == 0:
+        return layer
+    out = geoms.copy()
+    for i in collections:
+        polygons = [
+            p for p in shapely.get_parts(shapely.get_parts(geoms[i])) if p.geom_type == "Polygon"
+        ]
+        out[i] = shapely.MultiPolygon(polygons) if polygons else shapely.Polygon()
+    return gpd.GeoSeries(out, index=layer.index, crs=layer.crs)
 
 
 def _draw_boundaries(ax: Axes, boundaries: gpd.GeoSeries | None, linewidth: float = 0.5) -> None:
     if boundaries is not None and not boundaries.empty:
-        _polygon_parts(boundaries).boundary.plot(
+        polygonal(boundaries).boundary.plot(
             ax=ax, color=BOUNDARY_COLOUR, linewidth=linewidth, zorder=5
         )
 
@@ -553,10 +567,11 @@ def _steunpunt_handle(label: str, colour: str = STEUNPUNT_COLOUR, size: float = 
     )  # fmt: skip
 
 
-def _points_layer(obj: Any, crs: str, what: str) -> gpd.GeoSeries | None:
+def as_points(obj: Any, crs: str, what: str) -> gpd.GeoSeries | None:
+    """Like :func:`as_geoseries` for point layers; None stays None; non-points raise."""
     if obj is None:
         return None
-    layer = _as_layer(obj, crs, what)
+    layer = as_geoseries(obj, crs, what)
     bad = ~layer.is_empty & (layer.geom_type != "Point")
     if bad.any():
         first = layer.index[bad.to_numpy()][0]
@@ -618,7 +633,7 @@ def plot_isochrones(
         or ``lang`` is unknown.
     """
     text = _text(lang)
-    _require_columns(isochrones, ["cutoff"], "the isochrones")
+    require_columns(isochrones, ["cutoff"], "the isochrones")
     if "location_id" in isochrones.columns and isochrones["location_id"].nunique() > 1:
         ids = isochrones["location_id"].unique()
         raise InputError(
@@ -627,12 +642,12 @@ def plot_isochrones(
         )
     params = dict(caption_params or {})
     norm = float(params.get("norm_minutes", norm_minutes))
-    crs = _map_crs(isochrones, "the isochrones")
+    crs = map_crs(isochrones, "the isochrones")
     iso = isochrones.to_crs(crs).sort_values("cutoff")
-    location_layer = _points_layer(location, crs, "the location")
-    stops_layer = _points_layer(stops, crs, "the stops")
+    location_layer = as_points(location, crs, "the location")
+    stops_layer = as_points(stops, crs, "the stops")
     boundary_layer = (
-        _as_layer(boundaries, crs, "the boundaries") if boundaries is not None else None
+        as_geoseries(boundaries, crs, "the boundaries") if boundaries is not None else None
     )
 
     fig = Figure(figsize=(11, 8.5))
@@ -724,7 +739,7 @@ def plot_overview(
         When no isochrone has the norm as cutoff.
     """
     text = _text(lang)
-    _require_columns(isochrones, ["cutoff"], "the isochrones")
+    require_columns(isochrones, ["cutoff"], "the isochrones")
     params = dict(caption_params or {})
     norm = float(params.get("norm_minutes", norm_minutes))
     at_norm = isochrones[isochrones["cutoff"].astype(float) == norm]
@@ -733,11 +748,11 @@ def plot_overview(
             f"no isochrone with cutoff {_fmt_minutes(norm)} min (have "
             f"{sorted(isochrones['cutoff'].unique().tolist())}): compute it or pass another norm"
         )
-    crs = _map_crs(at_norm, "the isochrones")
+    crs = map_crs(at_norm, "the isochrones")
     at_norm = at_norm.to_crs(crs)
-    location_layer = _points_layer(locations, crs, "the locations")
+    location_layer = as_points(locations, crs, "the locations")
     boundary_layer = (
-        _as_layer(boundaries, crs, "the boundaries") if boundaries is not None else None
+        as_geoseries(boundaries, crs, "the boundaries") if boundaries is not None else None
     )
 
     fig = Figure(figsize=(11, 8.5))
@@ -807,14 +822,22 @@ def plot_overview(
     return _save(fig, path, dpi)
 
 
-def _check_classes(
+def check_class_columns(
     buurten: gpd.GeoDataFrame,
     class_column: str,
     whitespot_column: str,
     labels: Sequence[str],
     what: str,
 ) -> None:
-    _require_columns(buurten, [class_column, whitespot_column], what)
+    """Check the class and white-spot columns of buurten before mapping them.
+
+    Raises
+    ------
+    InputError
+        Naming the first row with a class label not in ``labels`` (missing is
+        allowed: "no data") or a white-spot flag that is not True/False.
+    """
+    require_columns(buurten, [class_column, whitespot_column], what)
     values = buurten[class_column]
     unknown = values.notna() & ~values.astype(object).isin(list(labels))
     if unknown.any():
@@ -841,8 +864,9 @@ def _draw_classes(
     palette: Mapping[str, str],
 ) -> None:
     facecolours = buurten[class_column].astype(object).map(palette).fillna(NO_DATA_COLOUR)
-    buurten.plot(ax=ax, color=list(facecolours), edgecolor="white", linewidth=0.3, zorder=2)
-    white = buurten[buurten[whitespot_column].astype(bool)]
+    polygons = polygonal(buurten.geometry)
+    polygons.plot(ax=ax, color=list(facecolours), edgecolor="white", linewidth=0.3, zorder=2)
+    white = polygons[buurten[whitespot_column].astype(bool).to_numpy()]
     if not white.empty:
         white.plot(
             ax=ax, facecolor="none", edgecolor="black", hatch="////", linewidth=0.9, zorder=4
@@ -935,14 +959,14 @@ def plot_whitespots(
     """
     text = _text(lang)
     palette = class_colours(breaks, norm_minutes)
-    _check_classes(buurten, class_column, whitespot_column, list(palette), "the buurten")
+    check_class_columns(buurten, class_column, whitespot_column, list(palette), "the buurten")
     if population_column and population_column not in buurten.columns:
         population_column = None
-    crs = _map_crs(buurten, "the buurten")
+    crs = map_crs(buurten, "the buurten")
     gdf = buurten.to_crs(crs)
-    steunpunt_layer = _points_layer(steunpunten, crs, "the steunpunten")
+    steunpunt_layer = as_points(steunpunten, crs, "the steunpunten")
     boundary_layer = (
-        _as_layer(boundaries, crs, "the boundaries") if boundaries is not None else None
+        as_geoseries(boundaries, crs, "the boundaries") if boundaries is not None else None
     )
 
     fig = Figure(figsize=(11, 8.5))
@@ -1046,8 +1070,8 @@ def plot_before_after(
     """
     text = _text(lang)
     palette = class_colours(breaks, norm_minutes)
-    _check_classes(before, class_column, whitespot_column, list(palette), "the buurten before")
-    _check_classes(after, class_column, whitespot_column, list(palette), "the buurten after")
+    check_class_columns(before, class_column, whitespot_column, list(palette), "the buurten before")
+    check_class_columns(after, class_column, whitespot_column, list(palette), "the buurten after")
     if len(before) != len(after):
         raise InputError(
             f"before has {len(before)} buurten and after {len(after)}: pass the same buurten twice"
@@ -1056,10 +1080,10 @@ def plot_before_after(
         population_column in before.columns and population_column in after.columns
     ):
         population_column = None
-    crs = _map_crs(before, "the buurten before")
+    crs = map_crs(before, "the buurten before")
     left_gdf, right_gdf = before.to_crs(crs), after.to_crs(crs)
-    steunpunt_layer = _points_layer(steunpunten, crs, "the steunpunten")
-    candidate_layer = _points_layer(candidate, crs, "the candidate location")
+    steunpunt_layer = as_points(steunpunten, crs, "the steunpunten")
+    candidate_layer = as_points(candidate, crs, "the candidate location")
 
     fig = Figure(figsize=(14, 8.5))
     axes = [fig.add_axes((0.01, 0.22, 0.485, 0.68)), fig.add_axes((0.505, 0.22, 0.485, 0.68))]

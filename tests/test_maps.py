@@ -9,7 +9,7 @@ import shapely
 from matplotlib import colors
 from matplotlib.image import imread
 
-from accessibility import maps
+from accessibility import maps, webmaps
 from accessibility.errors import InputError
 from accessibility.grid import make_grid
 from accessibility.isochrones import isochrone_polygons
@@ -278,3 +278,117 @@ def test_plot_before_after_writes_two_panels_with_the_change(tmp_path):
         maps.plot_before_after(
             before, after.iloc[1:], candidate, None, 45, "t", None, tmp_path / "x.png"
         )
+
+
+def test_polygonal_keeps_polygon_parts_of_collections_and_every_row():
+    collection = shapely.GeometryCollection(
+        [shapely.box(0, 0, 1, 1), shapely.LineString([(5, 5), (6, 6)]), shapely.Point(9, 9)]
+    )
+    only_line = shapely.GeometryCollection([shapely.LineString([(0, 0), (1, 1)])])
+    series = gpd.GeoSeries([collection, shapely.box(2, 2, 3, 3), only_line], crs=CRS)
+    result = maps.polygonal(series)
+    assert list(result.geom_type) == ["MultiPolygon", "Polygon", "Polygon"]
+    assert result.iloc[0].equals(shapely.MultiPolygon([shapely.box(0, 0, 1, 1)]))
+    assert result.iloc[2].is_empty
+    assert result.crs == CRS
+
+
+# ---------------------------------------------------------------------- HTML
+
+
+def test_isochrone_webmap_has_a_layer_per_cutoff_markers_and_legend(tmp_path):
+    iso, points = two_centre_isochrones()
+    locations = gpd.GeoDataFrame(
+        {"name": ["Herstelnetwerk West", "Oost"]}, geometry=points, crs=CRS
+    )
+    path = webmaps.isochrone_webmap(
+        iso,
+        locations,
+        tmp_path / "web" / "iso.html",
+        stops=gpd.GeoSeries([shapely.Point(145000, 475000)], crs=CRS),
+        boundaries=buurten_grid(),
+        title="Isochronen regio",
+        caption_params=CAPTION,
+    )
+    page = path.read_text(encoding="utf-8")
+    for name in (
+        "Isochronen 15 min",
+        "Isochronen 30 min",
+        "Isochronen 45 min",
+        "Isochronen 60 min",
+    ):
+        assert f'"{name}"' in page, name
+    for text in (
+        "Steunpunten",
+        "Haltes",
+        "Grenzen",
+        "Herstelnetwerk West",
+        "Isochronen regio",
+        "binnen 15 min",
+        "Bereikbaar met het OV vanaf het steunpunt",
+        "SYNTHETISCHE GEGEVENS",
+        "L.control.layers",
+        "service.pdok.nl/brt/achtergrondkaart",
+    ):
+        assert text in page, text
+    assert [p.name for p in path.parent.iterdir()] == ["iso.html"]
+
+
+def test_isochrone_webmap_outside_the_netherlands_uses_osm_only(tmp_path):
+    grid = make_grid(
+        (480000.0, 6670000.0, 482000.0, 6672000.0), 200.0, "EPSG:32722"
+    )  # Porto Alegre
+    x, y = grid.centres_xy()
+    iso = isochrone_polygons(grid, np.hypot(x - 481000, y - 6671000) / 50.0, ["poa"])
+    path = webmaps.isochrone_webmap(
+        iso, shapely.Point(481000, 6671000), tmp_path / "poa.html", name_column=None, lang="en"
+    )
+    page = path.read_text(encoding="utf-8")
+    assert "pdok" not in page
+    assert "openstreetmap" in page.lower()
+    assert '"Isochrones 15 min"' in page and "Support points (steunpunten)" in page
+    # The bounds of the map are in Porto Alegre (lat -30, lon -51).
+    assert "-30.0" in page and "-51." in page
+
+
+def test_whitespot_webmap_has_buurten_tooltips_and_white_spots(tmp_path):
+    buurten = buurten_grid()
+    iso, points = two_centre_isochrones()
+    path = webmaps.whitespot_webmap(
+        buurten,
+        gpd.GeoDataFrame({"name": ["Steunpunt A"]}, geometry=points.iloc[[0]], crs=CRS),
+        tmp_path / "ws.html",
+        candidate=shapely.Point(143500, 473500),
+        isochrones=iso,
+        title="Witte vlekken",
+        caption_params=CAPTION,
+    )
+    page = path.read_text(encoding="utf-8")
+    for text in (
+        '"Buurten: reistijd naar dichtstbijzijnde steunpunt"',
+        '"Witte vlekken (meer dan 45 min)"',
+        '"Isochronen 45 min"',
+        "Steunpunt A",
+        "Voorgestelde locatie",
+        '"Buurt 15"',
+        '"Reistijd (min)"',
+        '"Inwoners"',
+        "meer dan 45 min",
+        "onbereikbaar",  # the unreachable corner buurt
+        "witte vlek (meer dan 45 min)",
+    ):
+        assert text in page, text
+    assert page.count(maps.class_colours()["45-60"]) >= 2  # legend + buurt fill
+
+
+def test_whitespot_webmap_in_english_and_with_bad_input(tmp_path):
+    path = webmaps.whitespot_webmap(buurten_grid(), None, tmp_path / "en.html", lang="en")
+    page = path.read_text(encoding="utf-8")
+    assert '"White spots (more than 45 min)"' in page and '"Neighbourhood"' in page
+    with pytest.raises(InputError, match="row 0 has travel-time class 'soon'"):
+        webmaps.whitespot_webmap(
+            buurten_grid().assign(reistijdklasse="soon"), None, tmp_path / "bad.html"
+        )
+    with pytest.raises(InputError, match="unknown map language 'fr'"):
+        webmaps.whitespot_webmap(buurten_grid(), None, tmp_path / "bad.html", lang="fr")
+    assert not (tmp_path / "bad.html").exists()
