@@ -35,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import shapely
 from pyproj import Transformer
 from shapely import STRtree
 from shapely.geometry import LineString, MultiLineString, Point, Polygon, box
@@ -391,7 +392,7 @@ def polder_ways() -> list[Way]:
     for a, b, name, highway in lines:
         rest = LineString([a, b]).difference(holes)
         parts = list(rest.geoms) if isinstance(rest, MultiLineString) else [rest]
-        for part in parts:
+        for part in sorted(parts, key=lambda g: g.bounds):
             if part.length < 0.05:
                 continue
             coords = [(round(x, 4), round(y, 4)) for x, y in part.coords]
@@ -614,6 +615,9 @@ def _ring(coords: Iterable[tuple[float, float]]) -> list[list[float]]:
 
 def geojson_geometry(geom: Polygon) -> dict:
     """GeoJSON geometry (WGS84, RFC 7946 ring orientation) of a local-km polygon."""
+    # Normalised (no collinear vertices, canonical ring start and part order) so that
+    # the bytes do not depend on the GEOS version that computed the overlay.
+    geom = shapely.normalize(geom.simplify(0))
     polys = list(geom.geoms) if geom.geom_type == "MultiPolygon" else [geom]
     rings = []
     for p in polys:
