@@ -15,9 +15,9 @@ import pandas as pd
 
 from accessibility._gtfs_read import (
     FeedSource,
-    check_references,
     check_unique,
     empty_table,
+    lookup,
     parse_dates,
     parse_floats,
     parse_ints,
@@ -58,6 +58,7 @@ class FeedPart:
 
     feed_id: str
     tables: dict[str, pd.DataFrame]
+    trip_row_ptr: np.ndarray
     stats: dict[str, int]
     problems: list[str]
 
@@ -92,7 +93,7 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
     routes = _read_routes(source)
     trips = _read_trips(source, routes)
     stats["trips_in_file"] = len(trips)
-    stop_times, trips = _read_stop_times(
+    stop_times, trips, trip_row_ptr = _read_stop_times(
         source, stops, dropped_stop_ids, trips, stats, problems
     )
     calendar = _read_calendar(source)
@@ -139,7 +140,13 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
             values = table[column].astype(str)
             table[column] = values.where(values == "", feed_id + ":" + values)
         table.insert(0, "feed_id", feed_id)
-    return FeedPart(feed_id=feed_id, tables=tables, stats=stats, problems=problems)
+    return FeedPart(
+        feed_id=feed_id,
+        tables=tables,
+        trip_row_ptr=trip_row_ptr,
+        stats=stats,
+        problems=problems,
+    )
 
 
 def _examples(values: pd.Series | np.ndarray) -> str:
@@ -245,7 +252,7 @@ def _read_trips(source: FeedSource, routes: pd.DataFrame) -> pd.DataFrame:
     where = source.where("trips.txt")
     table = source.read("trips.txt", ("route_id", "service_id", "trip_id"))
     check_unique(table["trip_id"], where, "trip_id")
-    check_references(table["route_id"], routes["route_id"], where, "route_id", "routes.txt")
+    lookup(table["route_id"], routes["route_id"], where, "route_id", "routes.txt")
     return table[["route_id", "service_id", "trip_id"]].copy()
 
 
@@ -256,20 +263,33 @@ def _read_stop_times(
     trips: pd.DataFrame,
     stats: dict[str, int],
     problems: list[str],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """stop_times.txt: parse, sort, check, drop rows at unusable stops, interpolate.
 
     Returns the stop times (sorted by trip in ``trips`` order, then
-    stop_sequence) and the trips that keep at least two stop times.
+    stop_sequence; ``stop_index`` = row among the feed's boarding stops), the
+    trips that keep at least two stop times, and the row offsets of those trips
+    (int64, n_trips + 1).
     """
     where = source.where("stop_times.txt")
     table = source.read(
         "stop_times.txt", ("trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence")
     )
     stats["stop_times_in_file"] = len(table)
-    check_references(table["trip_id"], trips["trip_id"], where, "trip_id", "trips.txt")
-    known = pd.concat([stops["stop_id"], pd.Series(dropped_stop_ids, dtype=object)])
-    check_references(table["stop_id"], known, where, "stop_id", "stops.txt")
+    trip = lookup(table["trip_id"], trips["trip_id"], where, "trip_id", "trips.txt")
+    # Position among kept stops, then dropped ones; -> index among boarding stops.
+    all_ids = pd.concat(
+        [stops["stop_id"], pd.Series(dropped_stop_ids, dtype=stops["stop_id"].dtype)],
+        ignore_index=True,
+    )
+    position = lookup(table["stop_id"], all_ids, where, "stop_id", "stops.txt")
+    is_boarding = stops["location_type"].to_numpy() == 0
+    # Boarding index of every kept stop, -1 for stations; dropped stops map to the final -1.
+    boarding_of = np.append(np.where(is_boarding, np.cumsum(is_boarding) - 1, -1), -1)
+    at_dropped = position >= len(stops)
+    stop_pos = boarding_of[np.minimum(position, len(stops))]
+    at_non_boarding = ~at_dropped & (stop_pos < 0)
+
     arrival = parse_times(table["arrival_time"], where, "arrival_time")
     departure = parse_times(table["departure_time"], where, "departure_time")
     sequence = parse_ints(table["stop_sequence"], where, "stop_sequence")
@@ -278,34 +298,30 @@ def _read_stop_times(
         if "shape_dist_traveled" in table.columns
         else np.full(len(table), np.nan)
     )
-    trip = pd.Index(trips["trip_id"]).get_indexer(table["trip_id"])
     order = np.lexsort((sequence, trip))
     trip, arrival, departure = trip[order], arrival[order], departure[order]
-    sequence, shape_dist = sequence[order], shape_dist[order]
-    trip_ids = table["trip_id"].to_numpy()[order]
-    stop_ids = table["stop_id"].to_numpy()[order]
+    sequence, shape_dist, stop_pos = sequence[order], shape_dist[order], stop_pos[order]
+    at_dropped, at_non_boarding = at_dropped[order], at_non_boarding[order]
+    trip_ids = trips["trip_id"].to_numpy()
     dup = np.flatnonzero((trip[1:] == trip[:-1]) & (sequence[1:] == sequence[:-1]))
     if len(dup):
         i = int(dup[0])
         raise GtfsError(
-            f"{where}: trip_id {trip_ids[i]!r} has stop_sequence {sequence[i]} twice: "
+            f"{where}: trip_id {trip_ids[trip[i]]!r} has stop_sequence {sequence[i]} twice: "
             "stop_sequence must be unique within a trip."
         )
     arrival, departure = fill_and_check(trip, arrival, departure, trip_ids, sequence, where)
 
-    boarding = stops.loc[stops["location_type"] == 0, ["stop_id", "stop_lat", "stop_lon"]]
-    stop_pos = pd.Index(boarding["stop_id"]).get_indexer(stop_ids)
-    at_dropped = np.isin(stop_ids, dropped_stop_ids)
-    at_non_boarding = (stop_pos < 0) & ~at_dropped
     if at_dropped.any():
         problems.append(
             f"removed {int(at_dropped.sum())} stop time(s) at dropped stops from {where}; "
             "their trips keep their other stops"
         )
     if at_non_boarding.any():
+        examples = _examples(np.unique(table["stop_id"].to_numpy()[order][at_non_boarding]))
         problems.append(
             f"removed {int(at_non_boarding.sum())} stop time(s) at stations or other "
-            f"non-boarding locations from {where} ({_examples(np.unique(stop_ids[at_non_boarding]))})"
+            f"non-boarding locations from {where} ({examples})"
         )
     stats["dropped_stop_times"] = int(at_dropped.sum() + at_non_boarding.sum())
     keep = stop_pos >= 0
@@ -326,25 +342,28 @@ def _read_stop_times(
             f"({_examples(trips.loc[short, 'trip_id'])})"
         )
     keep &= ~short[trip]
-    trip, arrival, departure = trip[keep], arrival[keep], departure[keep]
-    lat = boarding["stop_lat"].to_numpy()[stop_pos[keep]]
-    lon = boarding["stop_lon"].to_numpy()[stop_pos[keep]]
+    trip, arrival, departure, stop_pos = trip[keep], arrival[keep], departure[keep], stop_pos[keep]
+    boarding = stops[is_boarding].reset_index(drop=True)
+    lat = boarding["stop_lat"].to_numpy()[stop_pos]
+    lon = boarding["stop_lon"].to_numpy()[stop_pos]
     arrival, departure, interpolated = interpolate(
         trip, arrival, departure, lat, lon, shape_dist[keep]
     )
     stats["interpolated_stop_times"] = int(interpolated.sum())
-    kept_trips = trips[~short].reset_index(drop=True)
     stop_times = pd.DataFrame(
         {
-            "trip_id": trip_ids[keep],
+            "trip_id": trips["trip_id"].take(trip).reset_index(drop=True),
             "stop_sequence": sequence[keep],
-            "stop_id": stop_ids[keep],
+            "stop_id": boarding["stop_id"].take(stop_pos).reset_index(drop=True),
             "arrival_time": arrival,
             "departure_time": departure,
             "interpolated": interpolated,
+            "stop_index": stop_pos.astype(np.int32),
         }
     )
-    return stop_times, kept_trips
+    row_ptr = np.zeros(int((~short).sum()) + 1, dtype=np.int64)
+    row_ptr[1:] = np.cumsum(counts[~short])
+    return stop_times, trips[~short].reset_index(drop=True), row_ptr
 
 
 def _read_calendar(source: FeedSource) -> pd.DataFrame:

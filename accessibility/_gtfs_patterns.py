@@ -74,12 +74,8 @@ def build_patterns(
     for t in range(n_templates):
         key = (str(template_route_ids[t]), stop_index[row_ptr[t] : row_ptr[t + 1]].tobytes())
         template_pattern[t] = keys.setdefault(key, len(keys))
-    first_of_pattern = np.full(len(keys), -1, dtype=np.int64)
-    seen = np.zeros(len(keys), dtype=bool)
-    for t in range(n_templates):
-        if not seen[template_pattern[t]]:
-            seen[template_pattern[t]] = True
-            first_of_pattern[template_pattern[t]] = t
+    # A representative template (the first) of every pattern, for its stops.
+    _, first_of_pattern = np.unique(template_pattern, return_index=True)
 
     pattern = template_pattern[instance_template]
     first_dep = departure[row_ptr[instance_template]] + instance_shift
@@ -109,7 +105,7 @@ def build_patterns(
 
     n_patterns = len(sub_orders)
     templates = np.asarray(sub_template, dtype=np.int64)
-    stops_per_pattern = (row_ptr[templates + 1] - row_ptr[templates]) if n_patterns else np.zeros(0, np.int64)
+    stops_per_pattern = row_ptr[templates + 1] - row_ptr[templates]
     pattern_stop_ptr = np.zeros(n_patterns + 1, dtype=np.int64)
     pattern_stop_ptr[1:] = np.cumsum(stops_per_pattern)
     pattern_stops = stop_index[_ranges(row_ptr[templates], stops_per_pattern)].astype(np.int32)

@@ -202,12 +202,18 @@ def parse_ints(
     -------
     numpy.ndarray of int64
     """
-    filled = values if default is None else values.where(values != "", str(default))
-    numbers = pd.to_numeric(filled, errors="coerce")
+    # Columns such as stop_sequence repeat few values: parse each distinct value once.
+    codes, uniques = pd.factorize(values)
+    uniques = pd.Series(np.asarray(uniques, dtype=object), dtype=str)
+    if default is not None:
+        uniques = uniques.where(uniques != "", str(default))
+    numbers = pd.to_numeric(uniques, errors="coerce")
     as_float = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
-    bad = np.isnan(as_float) | (as_float != np.round(as_float))
+    bad_unique = np.isnan(as_float) | (as_float != np.round(as_float))
     if allowed is not None:
-        bad |= ~np.isin(as_float, np.asarray(allowed, dtype=np.float64))
+        bad_unique |= ~np.isin(as_float, np.asarray(allowed, dtype=np.float64))
+    as_float = as_float[codes]
+    bad = bad_unique[codes]
     if bad.any():
         expected = f"one of {allowed}" if allowed is not None else "an integer"
         raise _first_bad(
@@ -238,15 +244,20 @@ def check_unique(values: pd.Series, where: str, column: str) -> None:
         )
 
 
-def check_references(
-    values: pd.Series, known: pd.Series, where: str, column: str, target: str
-) -> None:
-    """Raise :class:`GtfsError` when a value of ``values`` is not in ``known``."""
-    bad = ~values.isin(known).to_numpy()
+def lookup(values: pd.Series, known: pd.Series, where: str, column: str, target: str) -> np.ndarray:
+    """Position of every value in ``known``; :class:`GtfsError` when one is not there.
+
+    Returns
+    -------
+    numpy.ndarray of int64
+    """
+    position = pd.Index(known).get_indexer(values)
+    bad = position < 0
     if bad.any():
         raise _first_bad(
             where, values, bad, f"{column}", f"is not defined in {target}: fix the reference."
         )
+    return position.astype(np.int64)
 
 
 def safe_feed_id(stem: str) -> str:

@@ -57,7 +57,7 @@ def fill_and_check(
     arrival, departure : numpy.ndarray of float64
         Seconds since the start of the service day; NaN where empty.
     trip_ids : numpy.ndarray of str
-        Trip id per row, for messages.
+        Trip id per trip code, for messages.
     stop_sequence : numpy.ndarray of int
         For messages.
     where : str
@@ -82,7 +82,7 @@ def fill_and_check(
     if len(untimed_boundary):
         i = int(untimed_boundary[0])
         raise GtfsError(
-            f"{where}: trip_id {trip_ids[i]!r} has no arrival/departure time at its "
+            f"{where}: trip_id {trip_ids[trip[i]]!r} has no arrival/departure time at its "
             f"{'first' if trip_starts(trip)[i] else 'last'} stop (stop_sequence "
             f"{stop_sequence[i]}); {len(untimed_boundary)} such first/last stop(s) in the feed: "
             "the first and last stop of every trip must have times."
@@ -91,7 +91,7 @@ def fill_and_check(
     if len(early):
         i = int(early[0])
         raise GtfsError(
-            f"{where}: trip_id {trip_ids[i]!r} stop_sequence {stop_sequence[i]} departs at "
+            f"{where}: trip_id {trip_ids[trip[i]]!r} stop_sequence {stop_sequence[i]} departs at "
             f"{_hms(departure[i])} before it arrives at {_hms(arrival[i])}: fix the times."
         )
     rows = np.flatnonzero(timed)
@@ -100,7 +100,7 @@ def fill_and_check(
     if len(back):
         prev, i = int(rows[back[0]]), int(rows[back[0] + 1])
         raise GtfsError(
-            f"{where}: trip_id {trip_ids[i]!r} goes back in time: stop_sequence "
+            f"{where}: trip_id {trip_ids[trip[i]]!r} goes back in time: stop_sequence "
             f"{stop_sequence[i]} arrives at {_hms(arrival[i])}, before the departure "
             f"{_hms(departure[prev])} at stop_sequence {stop_sequence[prev]}; "
             f"{len(back)} such step(s) in the feed: fix the times."

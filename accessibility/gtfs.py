@@ -65,10 +65,14 @@ class GtfsFeed:
     stop_times : pandas.DataFrame
         Sorted by trip (in ``trips`` order) and ``stop_sequence``; complete
         ``arrival_time``/``departure_time`` in seconds (int64, may exceed
-        86400), ``interpolated`` (bool) marking interpolated times.
+        86400), ``interpolated`` (bool) marking interpolated times and
+        ``stop_index`` (int32): the stop's row in :func:`valid_stops`.
     transfers : pandas.DataFrame
         Usable stop-to-stop transfers: ``from_stop_id, to_stop_id,
         min_transfer_time`` (seconds).
+    trip_row_ptr : numpy.ndarray of int64, shape (n_trips + 1,)
+        Trip ``i`` of ``trips`` owns rows ``trip_row_ptr[i]:trip_row_ptr[i+1]``
+        of ``stop_times``.
     stats : dict of str to dict of str to int
         Per feed id: counts of what was read, dropped and interpolated.
     problems : list of str
@@ -86,6 +90,7 @@ class GtfsFeed:
     calendar_dates: pd.DataFrame
     frequencies: pd.DataFrame
     transfers: pd.DataFrame
+    trip_row_ptr: np.ndarray
     stats: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -151,9 +156,19 @@ def read_feeds(
     problems = [f"{p.feed_id}: {text}" for p in parts for text in p.problems]
     for text in problems:
         log.warning("GTFS %s", text)
+    # Stop indices and trip row offsets are per feed: shift them into the merged tables.
+    n_boarding = [int((p.tables["stops"]["location_type"] == 0).sum()) for p in parts]
+    n_rows = [len(p.tables["stop_times"]) for p in parts]
+    tables["stop_times"]["stop_index"] += np.repeat(
+        np.cumsum([0, *n_boarding[:-1]]), n_rows
+    ).astype(np.int32)
+    trip_row_ptr = np.concatenate(
+        [[0]] + [p.trip_row_ptr[1:] + offset for p, offset in zip(parts, np.cumsum([0, *n_rows[:-1]]), strict=True)]
+    ).astype(np.int64)
     return GtfsFeed(
         feed_ids=ids,
         paths=paths,
+        trip_row_ptr=trip_row_ptr,
         stats={p.feed_id: p.stats for p in parts},
         problems=problems,
         **tables,
@@ -221,7 +236,7 @@ def select_trips(feed: GtfsFeed, date: dt.date) -> TripSelection:
     -------
     TripSelection
     """
-    row_ptr = _trip_row_ptr(feed)
+    row_ptr = feed.trip_row_ptr
     first_dep = feed.stop_times["departure_time"].to_numpy()[row_ptr[:-1]]
     last_arr = feed.stop_times["arrival_time"].to_numpy()[row_ptr[1:] - 1]
     trip_ids = feed.trips["trip_id"].to_numpy().astype(str)
@@ -317,7 +332,7 @@ def build_timetable(
         if not np.char.startswith(selection.trip_ids, f"{feed_id}:").any():
             log.warning("GTFS feed %s has no trip on %s", feed_id, date.isoformat())
 
-    row_ptr = _trip_row_ptr(feed)
+    row_ptr = feed.trip_row_ptr
     used, template = np.unique(selection.template, return_inverse=True)
     lengths = row_ptr[used + 1] - row_ptr[used]
     sub_ptr = np.zeros(len(used) + 1, dtype=np.int64)
@@ -325,12 +340,11 @@ def build_timetable(
     starts = row_ptr[used]
     rows = np.repeat(starts - (sub_ptr[:-1]), lengths) + np.arange(int(sub_ptr[-1]))
     st = feed.stop_times
-    stop_index = pd.Index(stops["stop_id"]).get_indexer(st["stop_id"].to_numpy()[rows])
     route_of_trip = feed.trips["route_id"].to_numpy()[used]
     route_type = feed.routes.set_index("route_id")["route_type"]
     arrays = build_patterns(
         row_ptr=sub_ptr,
-        stop_index=stop_index.astype(np.int32),
+        stop_index=st["stop_index"].to_numpy()[rows],
         arrival=st["arrival_time"].to_numpy()[rows],
         departure=st["departure_time"].to_numpy()[rows],
         template_route_ids=route_of_trip.astype(str),
@@ -404,15 +418,6 @@ def _no_service_error(feed: GtfsFeed, date: dt.date) -> NoServiceError:
         f"No trip runs on {date.isoformat()} in the GTFS feed(s) "
         f"({'; '.join(ranges)}); {hint}: choose a date with service."
     )
-
-
-def _trip_row_ptr(feed: GtfsFeed) -> np.ndarray:
-    """Row offsets of every trip (``feed.trips`` order) in ``feed.stop_times``."""
-    position = pd.Index(feed.trips["trip_id"]).get_indexer(feed.stop_times["trip_id"])
-    counts = np.bincount(position, minlength=len(feed.trips))
-    ptr = np.zeros(len(feed.trips) + 1, dtype=np.int64)
-    ptr[1:] = np.cumsum(counts)
-    return ptr
 
 
 def _transfer_csr(

@@ -321,6 +321,13 @@ def test_stop_order_independent_of_date_and_merge_prefixes(tmp_path):
     mon, tue = build_timetable(feed, MON), build_timetable(feed, TUE)
     assert mon.stop_ids.tolist() == tue.stop_ids.tolist()
     assert mon.stop_ids.tolist() == [f"{f}:{s}" for f in ("net", "net_2") for s in "ABCD"]
+    # stop_index of the merged stop times points at the right row of valid_stops.
+    stop_ids = valid_stops(feed)["stop_id"].to_numpy()
+    assert stop_ids[feed.stop_times["stop_index"]].tolist() == feed.stop_times["stop_id"].tolist()
+    assert feed.trip_row_ptr.tolist() == [0, 2, 4, 6, 8]
+    # Paths can be given straight to build_timetable.
+    direct = build_timetable([folder], MON)
+    assert direct.trip_ids.tolist() == ["net:t_extra"]
     assert sorted(mon.trip_ids.tolist()) == ["net:t_extra", "net_2:t_extra"]
     assert set(feed.trips["service_id"]) == {"net:WD", "net:EXTRA", "net_2:WD", "net_2:EXTRA"}
     named = read_feeds([folder, archive], feed_ids=["a", "b"])
@@ -590,6 +597,8 @@ def test_poa_timetable_2019_05_13(poa):
     # The stop order does not depend on the date.
     assert build_timetable(feed, TUE).stop_ids.tolist() == tt.stop_ids.tolist()
     assert tt.stop_ids.tolist() == valid_stops(feed)["stop_id"].tolist()
+    stop_ids = valid_stops(feed)["stop_id"].to_numpy()
+    assert np.array_equal(stop_ids[feed.stop_times["stop_index"]], feed.stop_times["stop_id"])
 
 
 @pytest.mark.shared
