@@ -327,6 +327,10 @@ def test_buurten_tile_the_gemeenten(buurten: dict) -> None:
         code = g["properties"]["gemeentecode"]
         parts = [to_rd(shape(f["geometry"])) for f in buurten["features"]
                  if f["properties"]["gemeentecode"] == code]
+        for f in buurten["features"]:  # RFC 7946: exterior rings counterclockwise
+            geom = shape(f["geometry"])
+            assert geom.is_valid and shapely.is_ccw(geom.exterior)
+            assert not any(shapely.is_ccw(r) for r in geom.interiors)
         outline = to_rd(shape(g["geometry"]))
         union = unary_union(parts)
         assert abs(sum(p.area for p in parts) - union.area) < 1e3  # m2: no overlaps
