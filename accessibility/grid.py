@@ -23,17 +23,17 @@ import shapely
 from pyproj import CRS, Transformer
 
 from accessibility.errors import InputError
+from accessibility.streets import choose_metric_crs
 
 #: Refuse grids with more cells than this (memory of a float64 raster: 400 MB).
 MAX_CELLS = 50_000_000
 
-#: Longitude/latitude box (degrees) in which RD New (EPSG:28992) is used: the
-#: EPSG area of use of RD New (the Netherlands onshore).
-RD_NEW_AREA = (3.2, 50.75, 7.22, 53.7)
-
 
 def local_metric_crs(lon: float, lat: float) -> str:
     """Pick a metric CRS for a study area around a WGS84 point.
+
+    A longitude-first front end of :func:`accessibility.streets.choose_metric_crs`,
+    so grids and street networks of one region always share their CRS.
 
     Parameters
     ----------
@@ -44,9 +44,8 @@ def local_metric_crs(lon: float, lat: float) -> str:
     -------
     str
         ``"EPSG:28992"`` (RD New) inside the Netherlands (the box
-        :data:`RD_NEW_AREA`), else the WGS84 UTM zone of the point
-        (``"EPSG:326zz"`` north of the equator, ``"EPSG:327zz"`` south of it).
-        The Norway/Svalbard zone exceptions are not applied.
+        :data:`accessibility.streets.NL_BBOX`), else the WGS84 UTM zone of the
+        point (``"EPSG:326zz"`` north of the equator, ``"EPSG:327zz"`` south).
 
     Raises
     ------
@@ -54,17 +53,7 @@ def local_metric_crs(lon: float, lat: float) -> str:
         When ``lon`` / ``lat`` are not finite or outside [-180, 180] / [-90, 90]
         (often: the two were swapped, or projected metres were passed).
     """
-    if not (math.isfinite(lon) and math.isfinite(lat)) or abs(lon) > 180 or abs(lat) > 90:
-        raise InputError(
-            f"invalid WGS84 coordinate lon={lon}, lat={lat}: longitude must lie in "
-            "[-180, 180] and latitude in [-90, 90] degrees (check the order and that "
-            "the values are not projected metres)"
-        )
-    west, south, east, north = RD_NEW_AREA
-    if west <= lon <= east and south <= lat <= north:
-        return "EPSG:28992"
-    zone = min(int((lon + 180.0) // 6.0) + 1, 60)
-    return f"EPSG:{32600 + zone if lat >= 0 else 32700 + zone}"
+    return choose_metric_crs(lat, lon)
 
 
 @dataclass(frozen=True)

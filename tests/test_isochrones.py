@@ -47,7 +47,7 @@ def test_local_metric_crs_picks_rd_new_in_the_netherlands_and_utm_elsewhere():
 
 @pytest.mark.parametrize("lon,lat", [(52.2, 185.0), (float("nan"), 5.0), (140000.0, 460000.0)])
 def test_local_metric_crs_rejects_invalid_coordinates(lon, lat):
-    with pytest.raises(InputError, match="invalid WGS84 coordinate"):
+    with pytest.raises(InputError, match="not valid WGS84 degrees"):
         local_metric_crs(lon, lat)
 
 
