@@ -19,7 +19,7 @@ import logging
 import math
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -771,7 +771,12 @@ def _n_threads() -> int:
     return max(1, min(numba.config.NUMBA_NUM_THREADS, os.cpu_count() or 1))
 
 
-def _run_batched(kernel, n_points: int, n_cols: int, args_for) -> scipy.sparse.csr_matrix:
+def _run_batched(
+    kernel: Callable[..., tuple[np.ndarray, np.ndarray, np.ndarray]],
+    n_points: int,
+    n_cols: int,
+    args_for: Callable[[int, int], tuple],
+) -> scipy.sparse.csr_matrix:
     """Run ``kernel`` over point chunks in threads (it releases the GIL); assemble a CSR matrix."""
     from scipy.sparse import csr_matrix
 
