@@ -28,17 +28,29 @@ from accessibility._gtfs_feed import FEED_TABLES, read_one_feed
 from accessibility._gtfs_patterns import build_patterns
 from accessibility._gtfs_read import safe_feed_id
 from accessibility._gtfs_service import (
-    active_service_ids,
     date_range,
     nearest_service_date,
     service_dates,
 )
+from accessibility._gtfs_trips import TripSelection, select_trips
 from accessibility.errors import GtfsError, NoServiceError
 from accessibility.timetable import Timetable
 
 log = logging.getLogger(__name__)
 
-SECONDS_PER_DAY = 86_400
+__all__ = [
+    "FeedInfo",
+    "FeedSummary",
+    "GtfsFeed",
+    "TripSelection",
+    "build_timetable",
+    "default_feed_ids",
+    "feed_date_range",
+    "feed_info",
+    "read_feeds",
+    "select_trips",
+    "valid_stops",
+]
 
 
 @dataclass
@@ -162,8 +174,9 @@ def read_feeds(
     tables["stop_times"]["stop_index"] += np.repeat(
         np.cumsum([0, *n_boarding[:-1]]), n_rows
     ).astype(np.int32)
+    row_offsets = np.cumsum([0, *n_rows[:-1]])
     trip_row_ptr = np.concatenate(
-        [[0]] + [p.trip_row_ptr[1:] + offset for p, offset in zip(parts, np.cumsum([0, *n_rows[:-1]]), strict=True)]
+        [[0]] + [p.trip_row_ptr[1:] + o for p, o in zip(parts, row_offsets, strict=True)]
     ).astype(np.int64)
     return GtfsFeed(
         feed_ids=ids,
@@ -191,106 +204,6 @@ def valid_stops(feed: GtfsFeed) -> pd.DataFrame:
     boarding = feed.stops[feed.stops["location_type"] == 0]
     return boarding[["stop_id", "stop_name", "stop_lat", "stop_lon", "feed_id"]].reset_index(
         drop=True
-    )
-
-
-@dataclass(frozen=True)
-class TripSelection:
-    """Trips running on one date, as templates (feed trips) plus time shifts.
-
-    Attributes
-    ----------
-    template : numpy.ndarray of int64
-        Row of ``feed.trips`` of every running trip.
-    shift : numpy.ndarray of int64
-        Seconds added to the template's stop times.
-    trip_ids : numpy.ndarray of str
-        Id of every running trip: the feed trip id, ``"#k"`` appended for the
-        k-th (from 0) frequency-expanded departure, ``"@prev"`` appended for
-        trips of the previous service day.
-    frequency_trips, previous_day_trips : int
-        How many of them come from ``frequencies.txt`` / the previous day.
-    """
-
-    template: np.ndarray
-    shift: np.ndarray
-    trip_ids: np.ndarray
-    frequency_trips: int
-    previous_day_trips: int
-
-
-def select_trips(feed: GtfsFeed, date: dt.date) -> TripSelection:
-    """Trips running on ``date``: its own service plus previous-day trips past midnight.
-
-    Frequency-based trips are expanded: for every ``frequencies.txt`` row,
-    departures ``start_time, start_time + headway_secs, ... < end_time`` (for
-    ``exact_times`` 0 and 1 alike), each a copy of the template trip shifted so
-    that its first departure equals that start.
-
-    Parameters
-    ----------
-    feed : GtfsFeed
-    date : datetime.date
-
-    Returns
-    -------
-    TripSelection
-    """
-    row_ptr = feed.trip_row_ptr
-    first_dep = feed.stop_times["departure_time"].to_numpy()[row_ptr[:-1]]
-    last_arr = feed.stop_times["arrival_time"].to_numpy()[row_ptr[1:] - 1]
-    trip_ids = feed.trips["trip_id"].to_numpy().astype(str)
-    template_of = pd.Index(feed.trips["trip_id"])
-    freq = feed.frequencies
-    freq_template = template_of.get_indexer(freq["trip_id"])
-    has_freq = np.zeros(len(feed.trips), dtype=bool)
-    has_freq[freq_template] = True
-
-    # Expand frequencies once (offsets relative to the service day).
-    n_dep = np.maximum(
-        np.ceil((freq["end_time"] - freq["start_time"]) / freq["headway_secs"]).to_numpy(), 0
-    ).astype(np.int64)
-    order = np.lexsort((freq["start_time"].to_numpy(), freq_template))
-    n_dep_o = n_dep[order]
-    exp_row = np.repeat(order, n_dep_o)
-    within = np.arange(len(exp_row)) - np.repeat(np.cumsum(n_dep_o) - n_dep_o, n_dep_o)
-    exp_template = freq_template[exp_row]
-    exp_start = freq["start_time"].to_numpy()[exp_row] + within * freq["headway_secs"].to_numpy()[exp_row]
-    exp_shift = exp_start - first_dep[exp_template]
-    # k numbers a template's departures across all its frequency rows.
-    tmpl_first = np.searchsorted(exp_template, exp_template) if len(exp_template) else exp_template
-    exp_k = np.arange(len(exp_template)) - tmpl_first
-    exp_ids = np.char.add(np.char.add(trip_ids[exp_template], "#"), exp_k.astype(str))
-
-    services = feed.trips["service_id"]
-    parts_template, parts_shift, parts_ids = [], [], []
-    counts = {"frequency": 0, "previous": 0}
-    for day_offset in (0, -1):
-        running = services.isin(active_service_ids(
-            feed.calendar, feed.calendar_dates, date + dt.timedelta(days=day_offset)
-        )).to_numpy()
-        plain = np.flatnonzero(running & ~has_freq)
-        expanded = np.flatnonzero(running[exp_template])
-        template = np.concatenate([plain, exp_template[expanded]])
-        shift = np.concatenate([np.zeros(len(plain), dtype=np.int64), exp_shift[expanded]])
-        ids = np.concatenate([trip_ids[plain], exp_ids[expanded]]).astype(object)
-        is_freq = np.arange(len(template)) >= len(plain)
-        if day_offset == -1:
-            keep = last_arr[template] + shift >= SECONDS_PER_DAY
-            template, shift, ids, is_freq = template[keep], shift[keep], ids[keep], is_freq[keep]
-            shift = shift - SECONDS_PER_DAY
-            ids = ids + "@prev"
-            counts["previous"] = len(template)
-        counts["frequency"] += int(is_freq.sum())
-        parts_template.append(template)
-        parts_shift.append(shift)
-        parts_ids.append(ids)
-    return TripSelection(
-        template=np.concatenate(parts_template).astype(np.int64),
-        shift=np.concatenate(parts_shift).astype(np.int64),
-        trip_ids=np.concatenate(parts_ids).astype(str),
-        frequency_trips=counts["frequency"],
-        previous_day_trips=counts["previous"],
     )
 
 
