@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -198,3 +200,49 @@ def test_need_vs_supply_exact():
     assert t[["gap_15", "gap_30", "gap_45"]].values.tolist() == [
         [-1.0, 0.0, 2.0], [-0.5, 0.5, 0.5], [-3.5, -1.5, 0.5]
     ]
+
+
+DEMO = Path(__file__).resolve().parents[1] / "data" / "demo"
+
+
+@pytest.mark.skipif(not (DEMO / "buurten.geojson").is_file(), reason="demo region not generated")
+def test_demo_region_chain_buurten_to_need_vs_supply():
+    """buurten -> population points -> EPA -> coverage -> need vs supply on the demo region."""
+    from accessibility.analysis.buurten import read_buurten
+    from accessibility.analysis.epa import add_epa_to_points, estimate_epa, read_prevalence_table
+    from accessibility.analysis.population import population_points
+
+    buurten = read_buurten(DEMO / "buurten.geojson").gdf
+    points = population_points(buurten, 200).gdf
+    epa = estimate_epa(buurten, read_prevalence_table(DEMO / "prevalence.csv"))
+    assert epa.warnings == []
+    points = add_epa_to_points(points, epa.buurten)
+    assert points["population"].sum() == pytest.approx(39_670)
+    assert points["epa_estimate"].sum() == pytest.approx(epa.buurten["epa_estimate"].sum())
+
+    table = pd.read_csv(DEMO / "steunpunten.csv")
+    table = table[table["kind"] != "proposed"]
+    steunpunten = gpd.GeoDataFrame(
+        table, geometry=gpd.points_from_xy(table["lon"], table["lat"]), crs="EPSG:4326"
+    )
+    assigned = assign_gemeente(steunpunten, buurten)
+    assert assigned.steunpunten.set_index("id").loc[["VS01", "VS02"], "gemeentecode"].tolist() == [
+        "GM9901", "GM9901"
+    ]
+    assert assigned.warnings[0].startswith("3 steunpunt(en) without a location")
+
+    # synthetic times: 12 km/h crow-fly from the two located steunpunten, plus 10 min
+    site_xy = assigned.steunpunten.dropna(subset=["lat"]).to_crs(buurten.crs).geometry
+    dist_m = np.min(
+        [points.geometry.distance(p).to_numpy() for p in site_xy], axis=0
+    )
+    times = 10 + dist_m / 200.0
+    result = summarise_coverage(points, times)
+    region = result.region
+    assert region["population"] == pytest.approx(39_670)
+    assert 0 < region["population_beyond_norm"] < region["population"]
+    assert result.buurten["witte_vlek"].any() and not result.buurten["witte_vlek"].all()
+    supply = need_vs_supply(epa.buurten, assigned.steunpunten).set_index("gemeentecode")
+    assert supply.loc["regio", "steunpunten_count"] == 5
+    assert supply.loc["regio", "steunpunten_gewogen"] == 2 + 1 + 0.5 + 1 + 0.5
+    assert supply.loc["GM9901", "steunpunten_gewogen"] == 3.0

@@ -308,7 +308,7 @@ class SupplyAssignment:
 
     Attributes
     ----------
-    steunpunten : pandas.DataFrame
+    steunpunten : geopandas.GeoDataFrame
         Input rows plus ``gemeentecode`` (missing, NA, when outside every
         buurt or without location).
     warnings : list of str
@@ -335,7 +335,8 @@ def assign_gemeente(steunpunten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) ->
         raise InputError("steunpunten and buurten need a CRS for the spatial join; set it")
     pts = steunpunten.to_crs(buurten.crs).reset_index(drop=True)
     geoms = pts.geometry
-    located = ~(geoms.isna() | geoms.is_empty)
+    # POINT (nan nan), as points_from_xy makes from blank lat/lon, counts as no location
+    located = geoms.notna() & ~geoms.is_empty & np.isfinite(geoms.bounds).all(axis=1)
     joined = gpd.sjoin(
         pts.loc[located, [pts.geometry.name]],
         buurten[["gemeentecode", buurten.geometry.name]],
@@ -343,7 +344,7 @@ def assign_gemeente(steunpunten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) ->
         predicate="intersects",
     )
     joined = joined[~joined.index.duplicated(keep="first")]
-    out = pd.DataFrame(steunpunten).reset_index(drop=True).copy()
+    out = steunpunten.reset_index(drop=True).copy()
     out["gemeentecode"] = joined["gemeentecode"].reindex(out.index)
     warnings = []
     unlocated = [_label(out.iloc[i], i) for i in np.flatnonzero(~located.to_numpy())]

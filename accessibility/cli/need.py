@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Annotated
 
@@ -11,19 +9,6 @@ import typer
 
 from accessibility.cli import app
 from accessibility.errors import AccessibilityError, InputError
-
-
-def _write_csv_atomic(df, path: Path) -> None:
-    """Write ``df`` to ``path`` via a temporary file in the same folder and os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _scalar_table(inhabitants: float, prevalence: float, participation: list[float], capacity: float):
@@ -51,10 +36,12 @@ def _table_mode(path: Path, out: Path | None, participation: list[float], capaci
     from rich.table import Table
 
     from accessibility.analysis.need import need_table, read_need_table, scenario_label
+    from accessibility.io import atomic_path
 
     result = need_table(read_need_table(path), participation, capacity, source=str(path))
     if out is not None:
-        _write_csv_atomic(result, out)
+        with atomic_path(out) as tmp:
+            result.to_csv(tmp, index=False)
     table = Table(title=f"Benodigde steunpunten / needed steunpunten ({path.name})")
     table.add_column("Regio / region")
     table.add_column("EPA", justify="right")
