@@ -105,6 +105,20 @@ def test_fixed_date_pins_windows_and_checks_feed(root: Path) -> None:
         cfg.analysis_date(dt.date(2027, 1, 1), dt.date(2027, 2, 1))
 
 
+def test_window_rule_overrides_inherited_date(root: Path) -> None:
+    text = MINIMAL.format(name="w") + (
+        "[analysis]\ndate = 2026-12-01\n"
+        '[time_windows.saturday]\ndate_rule = "next-saturday"\n'
+    )
+    _write(root / "data" / "regions", "w", text)
+    cfg = load_region("w", repo_root=root)
+    sat = cfg.time_window("saturday")
+    assert sat.date is None and sat.departure_time == dt.time(11, 0)
+    assert sat.analysis_date(dt.date(2026, 11, 1), dt.date(2027, 1, 31),
+                             dt.date(2026, 11, 22)) == dt.date(2026, 12, 5)
+    assert cfg.time_window("weekday_evening").date == dt.date(2026, 12, 1)
+
+
 def test_unknown_region_lists_available(root: Path) -> None:
     _write(root / "data" / "regions", "alpha", MINIMAL.format(name="alpha"))
     _write(root / "data" / "regions", "beta", MINIMAL.format(name="beta"))
