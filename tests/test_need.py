@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -170,6 +172,25 @@ def test_cli_need_scalar_prints_three_scenarios():
     assert result.exit_code == 0, result.output
     for value in ("56", "111", "167", "15 %", "30 %", "45 %"):
         assert value in result.output
+
+
+def test_cli_need_from_epa_count_national_row():
+    result = runner.invoke(app, ["need", "--epa-count", "224604"])
+    assert result.exit_code == 0, result.output
+    for value in ("337", "674", "1011"):
+        assert value in result.output
+    both = runner.invoke(app, ["need", "--epa-count", "1", "--inhabitants", "5", "--prevalence", "1"])
+    assert both.exit_code == 1
+    assert "not both" in both.output
+
+
+def test_cli_need_custom_participation():
+    result = runner.invoke(
+        app, ["need", "--epa-count", "1000", "--participation", "0.25", "--capacity", "50"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "25 %" in result.output and "30 %" not in result.output
+    assert re.search(r"25 %\s*│\s*5\s*│", result.output)  # 1000 x 0.25 / 50 = 5
 
 
 def test_cli_need_bad_input_exits_1_with_message():

@@ -11,18 +11,28 @@ from accessibility.cli import app
 from accessibility.errors import AccessibilityError, InputError
 
 
-def _scalar_table(inhabitants: float, prevalence: float, participation: list[float], capacity: float):
+def _scalar_table(
+    inhabitants: float | None,
+    prevalence: float | None,
+    epa_count: float | None,
+    participation: list[float],
+    capacity: float,
+):
     from rich.table import Table
 
-    from accessibility.analysis.need import needed_steunpunten
+    from accessibility.analysis.need import needed_from_epa, needed_steunpunten
 
-    need = needed_steunpunten(inhabitants, prevalence, participation, capacity)
-    epa = inhabitants * prevalence / 100.0
+    if epa_count is not None:
+        need = needed_from_epa(epa_count, participation, capacity)
+        basis = f"{epa_count:,.0f} EPA"
+    else:
+        need = needed_steunpunten(inhabitants, prevalence, participation, capacity)
+        epa = inhabitants * prevalence / 100.0
+        basis = f"{inhabitants:,.0f} inwoners x {prevalence:g} % EPA = {epa:,.0f} EPA (schatting)"
     table = Table(
         title=(
-            f"Benodigde steunpunten / needed steunpunten\n"
-            f"{inhabitants:,.0f} inwoners x {prevalence:g} % EPA = {epa:,.0f} EPA (schatting), "
-            f"capaciteit {capacity:g} per week"
+            "Benodigde steunpunten / needed steunpunten\n"
+            f"{basis}, capaciteit {capacity:g} per week"
         )
     )
     table.add_column("Deelname / participation", justify="right")
@@ -74,6 +84,15 @@ def need(
             help="EPA-prevalentie in procenten, bv. 1.30 / EPA prevalence in percent, e.g. 1.30."
         ),
     ] = None,
+    epa_count: Annotated[
+        float | None,
+        typer.Option(
+            help=(
+                "Aantal mensen met EPA, i.p.v. inwoners x prevalentie (landelijk: 224604) / "
+                "number of people with an EPA instead of inhabitants x prevalence."
+            )
+        ),
+    ] = None,
     table: Annotated[
         Path | None,
         typer.Option(
@@ -113,19 +132,25 @@ def need(
     if not participation:
         participation = list(PARTICIPATION_SCENARIOS)
     try:
+        scalar = (inhabitants, prevalence, epa_count)
         if table is not None:
-            if inhabitants is not None or prevalence is not None:
-                raise InputError("give either --table or --inhabitants/--prevalence, not both")
+            if any(v is not None for v in scalar):
+                raise InputError(
+                    "give either --table or --inhabitants/--prevalence/--epa-count, not both"
+                )
             console.print(_table_mode(table, out, participation, capacity))
             if out is not None:
                 console.print(f"Geschreven / written: {out}")
-        elif inhabitants is not None and prevalence is not None:
+        elif epa_count is not None or (inhabitants is not None and prevalence is not None):
+            if epa_count is not None and (inhabitants is not None or prevalence is not None):
+                raise InputError("give either --epa-count or --inhabitants/--prevalence, not both")
             if out is not None:
                 raise InputError("--out only works with --table")
-            console.print(_scalar_table(inhabitants, prevalence, participation, capacity))
+            console.print(_scalar_table(*scalar, participation, capacity))
         else:
             raise InputError(
-                "give --inhabitants and --prevalence (one region), or --table regions.csv"
+                "give --inhabitants and --prevalence (one region), --epa-count, "
+                "or --table regions.csv"
             )
     except AccessibilityError as exc:
         console.print(f"[red]{exc}[/red]")
