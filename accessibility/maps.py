@@ -1086,7 +1086,7 @@ def plot_before_after(
     candidate_layer = as_points(candidate, crs, "the candidate location")
 
     fig = Figure(figsize=(14, 8.5))
-    axes = [fig.add_axes((0.01, 0.22, 0.485, 0.68)), fig.add_axes((0.505, 0.22, 0.485, 0.68))]
+    axes = [fig.add_axes((0.01, 0.22, 0.485, 0.655)), fig.add_axes((0.505, 0.22, 0.485, 0.655))]
     bounds = _union_bounds(left_gdf.geometry, right_gdf.geometry)
     totals_before = _whitespot_totals(left_gdf, whitespot_column, population_column)
     totals_after = _whitespot_totals(right_gdf, whitespot_column, population_column)
