@@ -633,3 +633,53 @@ def test_dutch_ferries_frequencies(shared_data):
     assert tt.stats["previous_day_trips"] == n_prev > 0
     assert tt.n_trips == tt.stats["frequency_trips"] == n_today + n_prev
     assert tt.n_stops == 567
+
+
+def test_stop_times_at_stations_dropped_and_untimed_ends_trimmed(tmp_path):
+    stops = STOPS + "Z,Zero,0,0,0,\n"
+    trips = "R1,WD,t\nR1,WD,u\n"
+    st = (
+        # t calls at station S (not a boarding stop): that call is removed.
+        "t,08:00:00,08:00:00,A,1\nt,08:05:00,08:05:00,S,2\nt,08:10:00,08:10:00,B,3\n"
+        # u starts at dropped stop Z; its next, untimed call cannot be timed: trimmed.
+        "u,09:00:00,09:00:00,Z,1\nu,,,A,2\nu,09:10:00,09:10:00,C,3\nu,09:20:00,09:20:00,D,4\n"
+    )
+    files = base_files(trips, st)
+    files["stops.txt"] = stops
+    feed = read_feeds([write_feed(tmp_path / "f", files)])
+    stats = feed.stats["f"]
+    assert (stats["dropped_stops"], stats["dropped_stop_times"], stats["trimmed_stop_times"]) == (
+        1,
+        2,
+        1,
+    )
+    assert any("at stations or other non-boarding locations" in p and "S" in p for p in feed.problems)
+    tt = build_timetable(feed, TUE)
+    assert trip_times(tt, "f:t")[0] == ["f:A", "f:B"]
+    assert trip_times(tt, "f:u") == (
+        ["f:C", "f:D"],
+        [hms(9, 10), hms(9, 20)],
+        [hms(9, 10), hms(9, 20)],
+    )
+
+
+def test_interpolation_between_stops_at_the_same_place_spaces_evenly(tmp_path):
+    stops = STOPS + "A2,Alpha bis,52.00,5.0,0,\nA3,Alpha ter,52.00,5.0,0,\n"
+    trips = "R1,WD,t\n"
+    st = (
+        "t,08:00:00,08:00:00,A,1\nt,,,A2,2\nt,,,A3,3\nt,08:03:00,08:03:00,A,4\n"
+    )
+    files = base_files(trips, st)
+    files["stops.txt"] = stops
+    tt = build_timetable(read_feeds([write_feed(tmp_path / "f", files)]), TUE)
+    assert trip_times(tt, "f:t")[1] == [hms(8, 0), hms(8, 1), hms(8, 2), hms(8, 3)]
+
+
+def test_trips_with_half_given_times_and_arrival_only(tmp_path):
+    trips = "R1,WD,t\n"
+    st = "t,08:00:00,,A,1\nt,,08:10:00,B,2\nt,08:20:00,08:21:00,C,3\nt,08:30:00,,D,4\n"
+    tt = build_timetable(read_feeds([write_feed(tmp_path / "f", base_files(trips, st))]), TUE)
+    _, arrivals, departures = trip_times(tt, "f:t")
+    assert arrivals == [hms(8, 0), hms(8, 10), hms(8, 20), hms(8, 30)]
+    assert departures == [hms(8, 0), hms(8, 10), hms(8, 21), hms(8, 30)]
+    assert tt.stats["interpolated_stop_times"] == 0

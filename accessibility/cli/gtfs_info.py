@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -28,12 +29,18 @@ def gtfs_info_command(
     from accessibility.gtfs import feed_info
 
     console = Console()
+    # The problems are printed below; do not log them a second time.
+    gtfs_log = logging.getLogger("accessibility.gtfs")
+    level = gtfs_log.level
+    gtfs_log.setLevel(logging.ERROR)
     try:
         day = _parse_date(date) if date else None
         info = feed_info(feeds, day)
     except AccessibilityError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
+    finally:
+        gtfs_log.setLevel(level)
 
     table = Table(title="GTFS feeds" + (f" on {day.isoformat()}" if day else ""))
     table.add_column("")
