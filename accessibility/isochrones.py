@@ -45,7 +45,7 @@ def _check_cutoffs(cutoffs: Sequence[float]) -> list[float]:
             raise InputError(f"isochrone cutoff {value!r} is not a positive number of minutes")
     if len(set(values)) != len(values):
         raise InputError(f"isochrone cutoffs {values} contain duplicates: give each cutoff once")
-    return sorted(values)
+    return sorted(float(v) for v in values)
 
 
 def _check_times(grid: Grid, times_minutes: np.ndarray, location_ids: Sequence) -> np.ndarray:
@@ -101,6 +101,14 @@ def cells_polygon(grid: Grid, raster_mask: np.ndarray) -> shapely.Geometry:
     return shapely.simplify(shapely.union_all(boxes), 0.0)
 
 
+def _polygons_only(geom: shapely.Geometry) -> shapely.Geometry:
+    """Drop the line and point parts an intersection can leave where boundaries touch."""
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    polygons = [p for p in shapely.get_parts(shapely.get_parts(geom)) if p.geom_type == "Polygon"]
+    return shapely.MultiPolygon(polygons) if polygons else shapely.Polygon()
+
+
 def _smooth_nested(polygons: list[shapely.Geometry], smooth_m: float) -> list[shapely.Geometry]:
     """Close small gaps (buffer +d then -d), largest cutoff first, keeping nesting."""
     smoothed: list[shapely.Geometry] = [shapely.Polygon()] * len(polygons)
@@ -109,9 +117,8 @@ def _smooth_nested(polygons: list[shapely.Geometry], smooth_m: float) -> list[sh
         geom = polygons[i]
         if not geom.is_empty:
             geom = geom.buffer(smooth_m, join_style="mitre").buffer(-smooth_m, join_style="mitre")
-            if outer is not None:
-                geom = geom.intersection(outer)
-            geom = shapely.make_valid(geom) if not geom.is_valid else geom
+            if outer is not None:  # closing is monotone: this only trims rounding noise
+                geom = _polygons_only(geom.intersection(outer))
         smoothed[i] = geom
         outer = geom
     return smoothed
@@ -207,12 +214,14 @@ def isochrone_areas(
     """
     levels = _check_cutoffs(cutoffs)
     times = _check_times(grid, times_minutes, location_ids)
-    counts = (times[:, np.newaxis, :] <= np.asarray(levels)[np.newaxis, :, np.newaxis]).sum(axis=2)
+    counts = np.empty((times.shape[0], len(levels)), dtype=np.int64)
+    for j, level in enumerate(levels):  # one level at a time: no (n_loc, n_levels, n_cells) array
+        counts[:, j] = (times <= level).sum(axis=1)
     return pd.DataFrame(
         {
             "location_id": np.repeat(np.asarray(location_ids, dtype=object), len(levels)),
-            "cutoff": np.tile(np.asarray(levels, dtype=np.float64), len(location_ids)),
-            "n_cells": counts.ravel().astype(np.int64),
+            "cutoff": np.tile(np.asarray(levels), len(location_ids)),
+            "n_cells": counts.ravel(),
             "area_km2": counts.ravel() * grid.cell_area_km2,
         }
     )

@@ -744,9 +744,10 @@ def plot_overview(
     norm = float(params.get("norm_minutes", norm_minutes))
     at_norm = isochrones[isochrones["cutoff"].astype(float) == norm]
     if at_norm.empty:
+        have = ", ".join(_fmt_minutes(float(c)) for c in sorted(isochrones["cutoff"].unique()))
         raise InputError(
-            f"no isochrone with cutoff {_fmt_minutes(norm)} min (have "
-            f"{sorted(isochrones['cutoff'].unique().tolist())}): compute it or pass another norm"
+            f"no isochrone with cutoff {_fmt_minutes(norm)} min (have {have} min): "
+            "compute it or pass another norm"
         )
     crs = map_crs(at_norm, "the isochrones")
     at_norm = at_norm.to_crs(crs)

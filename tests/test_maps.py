@@ -206,7 +206,7 @@ def test_plot_overview_draws_the_norm_area(tmp_path):
     assert pixels.shape[:2] == (510, 660)
     assert pixels.std() > 0.05
     with pytest.raises(
-        InputError, match=r"no isochrone with cutoff 40 min \(have \[15, 30, 45, 60\]\)"
+        InputError, match=r"no isochrone with cutoff 40 min \(have 15, 30, 45, 60 min\)"
     ):
         maps.plot_overview(iso, locations, None, "t", None, tmp_path / "o2.png", norm_minutes=40)
 
