@@ -242,11 +242,15 @@ def class_colours(
         )
     labels = class_labels(values)
     n_within = values.index(float(norm_minutes)) + 1
-    n_beyond = len(labels) - 1 - n_within
-    greens = colormaps["Greens"](np.linspace(0.85, 0.35, n_within))
-    reds = colormaps["OrRd"](np.linspace(0.45, 0.8, n_beyond))
-    palette = [colors.to_hex(c) for c in (*greens, *reds)]
+    palette = _ramp(n_within, len(labels) - 1 - n_within)
     return {**dict(zip(labels[:-1], palette, strict=True)), UNREACHABLE: UNREACHABLE_COLOUR}
+
+
+def _ramp(n_within: int, n_beyond: int) -> list[str]:
+    """Dark to light greens (within the norm), then light to dark oranges/reds."""
+    greens = colormaps["Greens"](np.linspace(0.85, 0.35, n_within)) if n_within else []
+    reds = colormaps["OrRd"](np.linspace(0.45, 0.8, n_beyond)) if n_beyond else []
+    return [colors.to_hex(c) for c in (*greens, *reds)]
 
 
 def cutoff_colours(cutoffs: Sequence[float], norm_minutes: float = DEFAULT_NORM) -> list[str]:
@@ -256,10 +260,7 @@ def cutoff_colours(cutoffs: Sequence[float], norm_minutes: float = DEFAULT_NORM)
     """
     values = sorted(float(c) for c in cutoffs)
     n_within = sum(1 for c in values if c <= norm_minutes)
-    greens = colormaps["Greens"](np.linspace(0.85, 0.35, n_within)) if n_within else []
-    n_beyond = len(values) - n_within
-    reds = colormaps["OrRd"](np.linspace(0.45, 0.8, n_beyond)) if n_beyond else []
-    return [colors.to_hex(c) for c in (*greens, *reds)]
+    return _ramp(n_within, len(values) - n_within)
 
 
 def class_legend_label(label: str, lang: str = "nl") -> str:
@@ -361,12 +362,10 @@ def _union_bounds(*layers: gpd.GeoSeries | None) -> np.ndarray:
 
 def nice_scale_length(max_m: float) -> float:
     """The largest 1, 2 or 5 x 10^k metres not longer than ``max_m`` (> 0)."""
-    exponent = math.floor(math.log10(max_m))
-    for mantissa in (5, 2, 1):
-        length = mantissa * 10.0**exponent
-        if length <= max_m:
-            return length
-    return 10.0**exponent  # unreachable: mantissa 1 always fits
+    if not (math.isfinite(max_m) and max_m > 0):
+        raise InputError(f"scale bar length must be a positive number of metres; got {max_m!r}")
+    base = 10.0 ** math.floor(math.log10(max_m))
+    return max(m * base for m in (1, 2, 5) if m * base <= max_m)
 
 
 def add_scale_bar(ax: Axes, fraction: float = 0.25) -> float:
@@ -441,7 +440,7 @@ def add_north_arrow(ax: Axes) -> None:
 def format_caption(
     params: Mapping[str, Any] | None, lang: str = "nl", crs: str | None = None
 ) -> str:
-    """One caption line with the parameters of a computation.
+    """The caption (one to three lines) with the parameters of a computation.
 
     Parameters
     ----------
@@ -524,7 +523,9 @@ def polygonal(layer: gpd.GeoSeries) -> gpd.GeoSeries:
     empty Polygon (so rows are never dropped).
     """
     geoms = layer.to_numpy()
-    collections = np.flatnonzero(shapely.get_type_id(geoms) == 7)
+    collections = np.flatnonzero(
+        shapely.get_type_id(geoms) == shapely.GeometryType.GEOMETRYCOLLECTION
+    )
     if len(collections) == 0:
         return layer
     out = geoms.copy()
