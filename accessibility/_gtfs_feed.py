@@ -104,9 +104,10 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
         pd.concat([calendar["service_id"], calendar_dates["service_id"]])
     )
     if no_calendar.any():
+        examples = _examples(trips.loc[no_calendar, "service_id"].unique())
         problems.append(
             f"{int(no_calendar.sum())} trip(s) have a service_id found in neither calendar.txt "
-            f"nor calendar_dates.txt and never run ({_examples(trips.loc[no_calendar, 'service_id'].unique())})"
+            f"nor calendar_dates.txt and never run ({examples})"
         )
     stats["routes"] = len(routes)
     stats["trips"] = len(trips)
@@ -124,22 +125,7 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
         "frequencies": frequencies,
         "transfers": transfers,
     }
-    id_columns = {
-        "agency": ("agency_id",),
-        "stops": ("stop_id", "parent_station"),
-        "routes": ("route_id", "agency_id"),
-        "trips": ("trip_id", "route_id", "service_id"),
-        "stop_times": ("trip_id", "stop_id"),
-        "calendar": ("service_id",),
-        "calendar_dates": ("service_id",),
-        "frequencies": ("trip_id",),
-        "transfers": ("from_stop_id", "to_stop_id"),
-    }
-    for name, table in tables.items():
-        for column in id_columns[name]:
-            values = table[column].astype(str)
-            table[column] = values.where(values == "", feed_id + ":" + values)
-        table.insert(0, "feed_id", feed_id)
+    _prefix_ids(tables, feed_id)
     return FeedPart(
         feed_id=feed_id,
         tables=tables,
@@ -147,6 +133,29 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
         stats=stats,
         problems=problems,
     )
+
+
+# Id columns of every table, prefixed "<feed_id>:" so that merged feeds keep them apart.
+_ID_COLUMNS = {
+    "agency": ("agency_id",),
+    "stops": ("stop_id", "parent_station"),
+    "routes": ("route_id", "agency_id"),
+    "trips": ("trip_id", "route_id", "service_id"),
+    "stop_times": ("trip_id", "stop_id"),
+    "calendar": ("service_id",),
+    "calendar_dates": ("service_id",),
+    "frequencies": ("trip_id",),
+    "transfers": ("from_stop_id", "to_stop_id"),
+}
+
+
+def _prefix_ids(tables: dict[str, pd.DataFrame], feed_id: str) -> None:
+    """Prefix the non-empty ids with ``"<feed_id>:"`` and add a ``feed_id`` column, in place."""
+    for name, table in tables.items():
+        for column in _ID_COLUMNS[name]:
+            values = table[column].astype(str)
+            table[column] = values.where(values == "", feed_id + ":" + values)
+        table.insert(0, "feed_id", feed_id)
 
 
 def _examples(values: pd.Series | np.ndarray) -> str:
