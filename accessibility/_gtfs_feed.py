@@ -493,7 +493,9 @@ def _read_transfers(
         if column in table.columns:
             specific |= (table[column] != "").to_numpy()
     not_possible = kind == 3
-    at_stops = (table["from_stop_id"].isin(boarding) & table["to_stop_id"].isin(boarding)).to_numpy()
+    at_stops = (
+        table["from_stop_id"].isin(boarding) & table["to_stop_id"].isin(boarding)
+    ).to_numpy()
     skipped = ~not_possible & (specific | (kind >= 4) | ~at_stops)
     usable = ~not_possible & ~skipped
     stats.update(

@@ -14,7 +14,9 @@ from accessibility.errors import GtfsError
 EARTH_RADIUS_M = 6_371_008.8
 
 
-def haversine_m(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray) -> np.ndarray:
+def haversine_m(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
     """Great-circle distance in metres between points given in degrees (WGS84)."""
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dlat = p2 - p1

@@ -207,9 +207,7 @@ def valid_stops(feed: GtfsFeed) -> pd.DataFrame:
     )
 
 
-def build_timetable(
-    feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt.date
-) -> Timetable:
+def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt.date) -> Timetable:
     """Build the timetable of one service date.
 
     Parameters
@@ -333,9 +331,7 @@ def _no_service_error(feed: GtfsFeed, date: dt.date) -> NoServiceError:
     )
 
 
-def _transfer_csr(
-    feed: GtfsFeed, stops: pd.DataFrame
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _transfer_csr(feed: GtfsFeed, stops: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Transfers as CSR rows per from-stop (longest time kept for duplicate pairs)."""
     index = pd.Index(stops["stop_id"])
     frm = index.get_indexer(feed.transfers["from_stop_id"])
@@ -442,7 +438,13 @@ def feed_info(paths: Sequence[str | Path] | str | Path, date: dt.date | None = N
         stats = feed.stats[feed_id]
         problems = [p.split(": ", 1)[1] for p in feed.problems]
         on_date: dict[str, int | None] = dict.fromkeys(
-            ("trips", "frequency_trips", "previous_day_trips", "interpolated_stop_times", "patterns")
+            (
+                "trips",
+                "frequency_trips",
+                "previous_day_trips",
+                "interpolated_stop_times",
+                "patterns",
+            )
         )
         if date is not None:
             try:

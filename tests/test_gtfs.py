@@ -157,7 +157,9 @@ def test_frequency_expansion_both_exact_times(tmp_path):
         "F,08:00:00,08:25:00,600,1\n"
         "F,23:30:00,24:30:00,1800,\n"
     )
-    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st, **{"frequencies.txt": freq}))])
+    feed = read_feeds(
+        [write_feed(tmp_path / "f", base_files(trips, st, **{"frequencies.txt": freq}))]
+    )
     tt = build_timetable(feed, WED)
     departures_at_a = {tid: trip_times(tt, tid)[2][0] for tid in tt.trip_ids}
     assert departures_at_a == {
@@ -185,9 +187,7 @@ def test_frequency_expansion_both_exact_times(tmp_path):
 
 def test_interpolation_by_distance(tmp_path):
     trips = "R1,WD,t\n"
-    st = (
-        "t,08:00:00,08:00:00,A,1\nt,,,B,2\nt,,,C,3\nt,08:04:00,08:04:00,D,4\n"
-    )
+    st = "t,08:00:00,08:00:00,A,1\nt,,,B,2\nt,,,C,3\nt,08:04:00,08:04:00,D,4\n"
     feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st))])
     assert feed.stats["f"]["interpolated_stop_times"] == 2
     tt = build_timetable(feed, TUE)
@@ -264,7 +264,9 @@ def test_transfers_csr(tmp_path):
         "from_stop_id,to_stop_id,transfer_type,min_transfer_time\n"
         "A,B,2,120\nA,C,0,\nB,A,3,\nA,A,2,60\nC,D,1,\nS,B,2,30\n"
     )
-    feed = read_feeds([write_feed(tmp_path / "f", base_files(trips, st, **{"transfers.txt": transfers}))])
+    feed = read_feeds(
+        [write_feed(tmp_path / "f", base_files(trips, st, **{"transfers.txt": transfers}))]
+    )
     tt = build_timetable(feed, TUE)
     assert tt.transfer_ptr.tolist() == [0, 3, 3, 4, 4]
     assert tt.stop_ids[tt.transfer_to].tolist() == ["f:A", "f:B", "f:C", "f:D"]
@@ -280,10 +282,7 @@ def test_invalid_stops_dropped_and_counted(tmp_path, caplog):
         "X,Placeholder,abc,5,0,\n"
     )
     trips = "R1,WD,t\n"
-    st = (
-        "t,08:00:00,08:00:00,A,1\nt,08:05:00,08:05:00,H,2\nt,,,B,3\n"
-        "t,08:20:00,08:20:00,D,4\n"
-    )
+    st = "t,08:00:00,08:00:00,A,1\nt,08:05:00,08:05:00,H,2\nt,,,B,3\nt,08:20:00,08:20:00,D,4\n"
     files = base_files(trips, st)
     files["stops.txt"] = stops
     with caplog.at_level(logging.WARNING, logger="accessibility.gtfs"):
@@ -343,7 +342,10 @@ SIMPLE_TRIP = ("R1,WD,t\n", "t,08:00:00,08:00:00,A,1\nt,08:10:00,08:10:00,B,2\n"
     ("change", "pattern"),
     [
         ({"stop_times.txt": None}, r"has no stop_times\.txt: it is required"),
-        ({"calendar.txt": None, "calendar_dates.txt": None}, r"neither calendar\.txt nor calendar_dates"),
+        (
+            {"calendar.txt": None, "calendar_dates.txt": None},
+            r"neither calendar\.txt nor calendar_dates",
+        ),
         (
             {"routes.txt": "route_id,agency_id\nR1,AG\n"},
             r"routes\.txt lacks the required column\(s\) route_type",
@@ -551,7 +553,9 @@ def test_poa_counts_match_raw_files(poa):
     assert feed.stats["poa_eptc"]["stops"] == len(_raw(eptc, "stops")) == 3986
     assert feed.stats["poa_eptc"]["trips"] == len(_raw(eptc, "trips")) == 2374
     assert feed.stats["poa_eptc"]["stop_times"] == len(raw_st) == 130019
-    assert feed.stats["poa_eptc"]["interpolated_stop_times"] == int((raw_st["arrival_time"] == "").sum())
+    assert feed.stats["poa_eptc"]["interpolated_stop_times"] == int(
+        (raw_st["arrival_time"] == "").sum()
+    )
     assert feed.stats["poa_trensurb"]["stops"] == len(_raw(trensurb, "stops"))
     assert feed.problems == []
     span = {f: (feed.calendar[feed.calendar.feed_id == f]) for f in feed.feed_ids}
@@ -617,8 +621,9 @@ def test_dutch_ferries_frequencies(shared_data):
     usable = st.groupby("trip_id").size() >= 2
     first_dep = st.groupby("trip_id")["dep"].min()
     duration = st.groupby("trip_id")["arr"].max() - first_dep
-    today, yesterday = _weekday_services(folder, MON), _weekday_services(
-        folder, MON - dt.timedelta(days=1)
+    today, yesterday = (
+        _weekday_services(folder, MON),
+        _weekday_services(folder, MON - dt.timedelta(days=1)),
     )
     freq["start"], freq["end"] = _seconds(freq["start_time"]), _seconds(freq["end_time"])
     n_today = n_prev = 0
@@ -653,7 +658,9 @@ def test_stop_times_at_stations_dropped_and_untimed_ends_trimmed(tmp_path):
         2,
         1,
     )
-    assert any("at stations or other non-boarding locations" in p and "S" in p for p in feed.problems)
+    assert any(
+        "at stations or other non-boarding locations" in p and "S" in p for p in feed.problems
+    )
     tt = build_timetable(feed, TUE)
     assert trip_times(tt, "f:t")[0] == ["f:A", "f:B"]
     assert trip_times(tt, "f:u") == (
@@ -666,9 +673,7 @@ def test_stop_times_at_stations_dropped_and_untimed_ends_trimmed(tmp_path):
 def test_interpolation_between_stops_at_the_same_place_spaces_evenly(tmp_path):
     stops = STOPS + "A2,Alpha bis,52.00,5.0,0,\nA3,Alpha ter,52.00,5.0,0,\n"
     trips = "R1,WD,t\n"
-    st = (
-        "t,08:00:00,08:00:00,A,1\nt,,,A2,2\nt,,,A3,3\nt,08:03:00,08:03:00,A,4\n"
-    )
+    st = "t,08:00:00,08:00:00,A,1\nt,,,A2,2\nt,,,A3,3\nt,08:03:00,08:03:00,A,4\n"
     files = base_files(trips, st)
     files["stops.txt"] = stops
     tt = build_timetable(read_feeds([write_feed(tmp_path / "f", files)]), TUE)

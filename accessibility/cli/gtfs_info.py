@@ -17,10 +17,15 @@ _MAX_AGENCIES = 3
 
 @app.command("gtfs-info")
 def gtfs_info_command(
-    feeds: Annotated[list[Path], typer.Argument(
-        help="GTFS-feeds (.zip of map) / GTFS feeds (.zip or folder).")],
-    date: Annotated[str | None, typer.Option(
-        "--date", help="Dienstdag / service date YYYY-MM-DD: also count what runs that day.")] = None,
+    feeds: Annotated[
+        list[Path], typer.Argument(help="GTFS-feeds (.zip of map) / GTFS feeds (.zip or folder).")
+    ],
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date", help="Dienstdag / service date YYYY-MM-DD: also count what runs that day."
+        ),
+    ] = None,
 ) -> None:
     """GTFS-feeds samenvatten / summarise GTFS feeds: agencies, counts, dates, problems."""
     from rich.console import Console
