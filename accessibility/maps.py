@@ -517,19 +517,25 @@ def _save(fig: Figure, path: str | os.PathLike[str], dpi: int) -> Path:
 
 
 def polygonal(layer: gpd.GeoSeries) -> gpd.GeoSeries:
-    """Keep only the polygon parts of GeometryCollections (as left by ``make_valid``).
+    """Keep only the polygon parts of each row of a polygon layer.
 
-    Other rows are returned unchanged; a collection without polygons becomes an
-    empty Polygon (so rows are never dropped).
+    ``make_valid`` on coarse boundaries leaves GeometryCollections and collapsed
+    rings (LineStrings, Points); drawn as-is they would show up as stray lines
+    and dots. Polygon and MultiPolygon rows and missing geometries are returned
+    unchanged; other rows become the MultiPolygon of their polygon parts, or an
+    empty Polygon when they have none (rows are never dropped).
     """
     geoms = layer.to_numpy()
-    collections = np.flatnonzero(
-        shapely.get_type_id(geoms) == shapely.GeometryType.GEOMETRYCOLLECTION
+    types = shapely.get_type_id(geoms)
+    keep = (
+        (types == shapely.GeometryType.POLYGON)
+        | (types == shapely.GeometryType.MULTIPOLYGON)
+        | (types == shapely.GeometryType.MISSING)
     )
-    if len(collections) == 0:
+    if keep.all():
         return layer
     out = geoms.copy()
-    for i in collections:
+    for i in np.flatnonzero(~keep):
         polygons = [
             p for p in shapely.get_parts(shapely.get_parts(geoms[i])) if p.geom_type == "Polygon"
         ]

@@ -285,11 +285,15 @@ def test_polygonal_keeps_polygon_parts_of_collections_and_every_row():
         [shapely.box(0, 0, 1, 1), shapely.LineString([(5, 5), (6, 6)]), shapely.Point(9, 9)]
     )
     only_line = shapely.GeometryCollection([shapely.LineString([(0, 0), (1, 1)])])
-    series = gpd.GeoSeries([collection, shapely.box(2, 2, 3, 3), only_line], crs=CRS)
+    collapsed = shapely.LineString([(0, 0), (0, 1)])  # a ring that make_valid collapsed
+    series = gpd.GeoSeries(
+        [collection, shapely.box(2, 2, 3, 3), only_line, collapsed, None], crs=CRS
+    )
     result = maps.polygonal(series)
-    assert list(result.geom_type) == ["MultiPolygon", "Polygon", "Polygon"]
+    assert list(result.geom_type[:4]) == ["MultiPolygon", "Polygon", "Polygon", "Polygon"]
     assert result.iloc[0].equals(shapely.MultiPolygon([shapely.box(0, 0, 1, 1)]))
-    assert result.iloc[2].is_empty
+    assert result.iloc[2].is_empty and result.iloc[3].is_empty
+    assert result.iloc[4] is None
     assert result.crs == CRS
 
 
@@ -392,3 +396,34 @@ def test_whitespot_webmap_in_english_and_with_bad_input(tmp_path):
     with pytest.raises(InputError, match="unknown map language 'fr'"):
         webmaps.whitespot_webmap(buurten_grid(), None, tmp_path / "bad.html", lang="fr")
     assert not (tmp_path / "bad.html").exists()
+
+
+def test_maps_of_real_gooi_buurten_with_repaired_geometries(shared_data, tmp_path):
+    source = shared_data / "nl" / "cbs_2014_2015" / "Buurt_2014_gooi_subset.geojson"
+    buurten = gpd.read_file(source, on_invalid="fix")
+    buurten = buurten[buurten.geometry.notna()].to_crs(CRS)
+    buurten["geometry"] = buurten.geometry.make_valid()  # leaves lines and collections
+    assert (~buurten.geom_type.isin(["Polygon", "MultiPolygon"])).sum() > 0
+    centre = shapely.Point(140500, 471500)  # Hilversum
+    minutes = buurten.geometry.representative_point().distance(centre) / 250.0
+    buurten["reistijd_min"] = minutes
+    buurten["reistijdklasse"] = maps.travel_time_classes(minutes)
+    buurten["witte_vlek"] = minutes > 45
+    buurten["buurtnaam"] = buurten["statnaam"]
+    png = maps.plot_whitespots(
+        buurten,
+        centre,
+        45,
+        "Gooi",
+        CAPTION,
+        tmp_path / "gooi.png",
+        population_column=None,
+        dpi=LOW_DPI,
+    )
+    pixels = png_pixels(png)
+    assert has_colour(pixels, maps.class_colours()["0-15"])
+    page = webmaps.whitespot_webmap(
+        buurten, centre, tmp_path / "gooi.html", population_column=None
+    ).read_text(encoding="utf-8")
+    assert '"Splegelpolder"' in page and '"Horstermeer"' in page
+    assert "GeometryCollection" not in page and "LineString" not in page
