@@ -688,3 +688,16 @@ def test_trips_with_half_given_times_and_arrival_only(tmp_path):
     assert arrivals == [hms(8, 0), hms(8, 10), hms(8, 20), hms(8, 30)]
     assert departures == [hms(8, 0), hms(8, 10), hms(8, 21), hms(8, 30)]
     assert tt.stats["interpolated_stop_times"] == 0
+
+
+def test_merged_feed_without_service_on_date_is_logged(tmp_path, caplog):
+    running = write_feed(tmp_path / "runs", base_files(*SIMPLE_TRIP))
+    files = base_files(*SIMPLE_TRIP)
+    files["calendar.txt"] = CALENDAR.replace("20190501,20190531", "20200101,20201231")
+    idle = write_feed(tmp_path / "idle", files)
+    feed = read_feeds([running, idle])
+    with caplog.at_level(logging.WARNING, logger="accessibility.gtfs"):
+        tt = build_timetable(feed, TUE)
+    assert tt.trip_ids.tolist() == ["runs:t"]
+    assert tt.n_stops == 8
+    assert "GTFS feed idle has no trip on 2019-05-14" in caplog.text
