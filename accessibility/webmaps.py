@@ -143,17 +143,22 @@ def _legend_html(
         for css, label in entries
     )
     caption_html = html.escape(caption).replace("\n", "<br>")
-    return (
-        '<div style="position:fixed;top:10px;left:50px;z-index:9999;background:white;'
-        'padding:6px 10px;border:1px solid #999;border-radius:4px;font:bold 15px sans-serif">'
-        f"{html.escape(heading)}"
-        + (
-            f'<div style="color:#b30000;font-size:12px">{html.escape(warning)}</div>'
-            if warning
-            else ""
+    heading_html = ""
+    if heading or warning:
+        heading_html = (
+            '<div style="position:fixed;top:10px;left:50px;z-index:9999;background:white;'
+            "padding:6px 10px;border:1px solid #999;border-radius:4px;"
+            f'font:bold 15px sans-serif">{html.escape(heading)}'
+            + (
+                f'<div style="color:#b30000;font-size:12px">{html.escape(warning)}</div>'
+                if warning
+                else ""
+            )
+            + "</div>"
         )
-        + "</div>"
-        '<div class="accessibility-legend" style="position:fixed;bottom:30px;left:10px;'
+    return (
+        heading_html
+        + '<div class="accessibility-legend" style="position:fixed;bottom:30px;left:10px;'
         "z-index:9999;background:white;padding:8px 10px;border:1px solid #999;"
         'border-radius:4px;font:12px sans-serif;max-width:360px">'
         f"<b>{html.escape(title)}</b>{rows}"
@@ -170,7 +175,7 @@ def _swatch(colour: str) -> str:
     return f"background:{colour};border:1px solid #777"
 
 
-def _star_swatch(colour: str) -> str:
+def _marker_swatch(colour: str) -> str:
     return f"background:{colour};border-radius:50%;border:2px solid white;outline:1px solid #777"
 
 
@@ -345,7 +350,7 @@ def isochrone_webmap(
         STEUNPUNT_COLOUR,
         8,
     )
-    entries.append((_star_swatch(STEUNPUNT_COLOUR), text["steunpunt"]))
+    entries.append((_marker_swatch(STEUNPUNT_COLOUR), text["steunpunt"]))
     caption = format_caption(params | {"norm_minutes": norm}, lang, metric)
     fmap.get_root().html.add_child(
         folium.Element(
@@ -500,9 +505,9 @@ def whitespot_webmap(
             text["whitespot"].format(norm=f"{float(norm_minutes):g}"),
         )
     )
-    entries.append((_star_swatch(STEUNPUNT_COLOUR), text["steunpunt"]))
+    entries.append((_marker_swatch(STEUNPUNT_COLOUR), text["steunpunt"]))
     if candidate_layer is not None:
-        entries.append((_star_swatch(CANDIDATE_COLOUR), text["candidate"]))
+        entries.append((_marker_swatch(CANDIDATE_COLOUR), text["candidate"]))
     params = dict(caption_params or {}) | {"norm_minutes": norm_minutes}
     caption = format_caption(params, lang, metric)
     fmap.get_root().html.add_child(
