@@ -701,3 +701,46 @@ def test_merged_feed_without_service_on_date_is_logged(tmp_path, caplog):
     assert tt.trip_ids.tolist() == ["runs:t"]
     assert tt.n_stops == 8
     assert "GTFS feed idle has no trip on 2019-05-14" in caplog.text
+
+
+def test_build_patterns_random_overtaking_invariants():
+    from accessibility._gtfs_patterns import build_patterns
+
+    rng = np.random.default_rng(7)
+    n_templates, n_stops = 60, 5
+    # One route, same stops; random start times and random (positive) run times.
+    start = rng.integers(6 * 3600, 9 * 3600, n_templates)
+    runs = rng.integers(60, 900, (n_templates, n_stops - 1))
+    dwell = rng.integers(0, 60, (n_templates, n_stops))
+    arrival = np.zeros((n_templates, n_stops), dtype=np.int64)
+    departure = np.zeros_like(arrival)
+    t = start.copy()
+    for k in range(n_stops):
+        if k:
+            t = departure[:, k - 1] + runs[:, k - 1]
+        arrival[:, k] = t
+        departure[:, k] = t + dwell[:, k]
+    arrays = build_patterns(
+        row_ptr=np.arange(n_templates + 1, dtype=np.int64) * n_stops,
+        stop_index=np.tile(np.arange(n_stops, dtype=np.int32), n_templates),
+        arrival=arrival.ravel(),
+        departure=departure.ravel(),
+        template_route_ids=np.array(["r"] * n_templates),
+        template_route_types=np.full(n_templates, 3),
+        instance_template=np.arange(n_templates, dtype=np.int64),
+        instance_shift=np.zeros(n_templates, dtype=np.int64),
+        instance_ids=np.array([f"t{i}" for i in range(n_templates)]),
+    )
+    assert sorted(arrays.trip_ids.tolist()) == sorted(f"t{i}" for i in range(n_templates))
+    n_patterns = len(arrays.pattern_trip_ptr) - 1
+    assert n_patterns == arrays.overtaking_splits + 1 > 1
+    for p in range(n_patterns):
+        starts = arrays.trip_time_ptr[arrays.pattern_trip_ptr[p] : arrays.pattern_trip_ptr[p + 1]]
+        cols = starts[:, None] + np.arange(n_stops)
+        assert np.all(np.diff(arrays.arrival[cols], axis=0) >= 0)
+        assert np.all(np.diff(arrays.departure[cols], axis=0) >= 0)
+    # Every trip keeps its own times.
+    for g, trip_id in enumerate(arrays.trip_ids):
+        i = int(trip_id[1:])
+        got = arrays.departure[arrays.trip_time_ptr[g] : arrays.trip_time_ptr[g] + n_stops]
+        assert got.tolist() == departure[i].tolist()
