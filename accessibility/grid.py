@@ -140,6 +140,33 @@ class Grid:
         lon, lat = transformer.transform(x, y)
         return np.asarray(lon, dtype=np.float64), np.asarray(lat, dtype=np.float64)
 
+    def cell_index(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """Position in per-cell arrays of the masked cell that contains each point.
+
+        Parameters
+        ----------
+        x, y : array-like of float, same shape
+            Point coordinates in metres of :attr:`crs`.
+
+        Returns
+        -------
+        numpy.ndarray of int64, same shape as ``x``
+            Index into arrays ordered like :meth:`centres_xy`; -1 for points
+            outside the raster, in a cell outside the study area, or not finite.
+            A point on a cell edge belongs to the cell east / north of it.
+        """
+        x = np.asarray(x, dtype=np.float64)
+        y = np.asarray(y, dtype=np.float64)
+        with np.errstate(invalid="ignore"):
+            col = np.floor((x - self.x0) / self.cell_m)
+            row = np.floor((y - self.y0) / self.cell_m)
+        inside = (col >= 0) & (col < self.n_cols) & (row >= 0) & (row < self.n_rows)
+        positions = np.full(self.mask.shape, -1, dtype=np.int64)
+        positions[self.mask] = np.arange(self.n_cells)
+        out = np.full(x.shape, -1, dtype=np.int64)
+        out[inside] = positions[row[inside].astype(np.int64), col[inside].astype(np.int64)]
+        return out
+
     def to_raster(self, values: np.ndarray, fill: float = np.nan) -> np.ndarray:
         """Put per-cell values back on the 2-D raster.
 

@@ -92,6 +92,18 @@ def test_to_raster_puts_values_back_and_fills_outside_cells():
         grid.to_raster(np.arange(6.0))
 
 
+def test_cell_index_finds_the_masked_cell_of_each_point():
+    area = shapely.box(0, 0, 300, 200).difference(shapely.box(200, 100, 300, 200))
+    grid = make_grid(area, 100.0, CRS)  # cells 0 1 2 in row 0, 3 4 in row 1
+    x = np.array([50.0, 250.0, 150.0, 250.0, 100.0, -1.0, 50.0, np.nan])
+    y = np.array([50.0, 50.0, 150.0, 150.0, 100.0, 50.0, 200.0, 50.0])
+    # (250, 150) lies in the cut-out cell; (100, 100) on an edge -> cell north-east;
+    # (-1, 50) west of the raster; (50, 200) on the northern raster edge; NaN.
+    np.testing.assert_array_equal(grid.cell_index(x, y), [0, 2, 4, -1, 4, -1, -1, -1])
+    cx, cy = grid.centres_xy()
+    np.testing.assert_array_equal(grid.cell_index(cx, cy), np.arange(grid.n_cells))
+
+
 @pytest.mark.parametrize(
     "area,cell,crs,message",
     [
