@@ -91,24 +91,6 @@ def stop_pattern_index(pattern_stop_ptr, pattern_stops, n_stops):
 
 
 @njit(cache=True)
-def _first_boardable(departure, trip_time_ptr, first_trip, last_trip, pos, earliest):
-    """Smallest trip in ``[first_trip, last_trip)`` leaving ``pos`` at or after ``earliest``.
-
-    Departures at one position of a pattern are non-decreasing over its trips,
-    so a binary search applies. Returns ``last_trip`` when none qualifies.
-    """
-    lo = first_trip
-    hi = last_trip
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if departure[trip_time_ptr[mid] + pos] >= earliest:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo
-
-
-@njit(cache=True)
 def _search_origin(
     pattern_stop_ptr,
     pattern_stops,
@@ -145,6 +127,7 @@ def _search_origin(
     ride_list,
     board_flag,
     board_list,
+    board_trip,
     pat_first,
     pat_list,
 ):
@@ -160,8 +143,10 @@ def _search_origin(
     dest_arr[:] = UNREACHED
     dest_dep[:] = 0
     pat_first[:] = -1
+    for p in range(len(pattern_trip_ptr) - 1):
+        board_trip[:, pattern_stop_ptr[p] : pattern_stop_ptr[p + 1]] = pattern_trip_ptr[p + 1]
     ride_flag[:] = 0
-    board_flag[:] = False
+    board_flag[:] = 0
     for k in range(n_minutes - 1, -1, -1):
         dep = dep_start_s + 60 * k
         cutoff = dep + max_time_s
@@ -171,11 +156,11 @@ def _search_origin(
             s = acc_stop[j]
             t = dep + acc_s[j]
             if t <= cutoff and t < board_arr[0, s]:
-                board_arr[0, s] = t
-                if not board_flag[s]:
-                    board_flag[s] = True
+                if board_flag[s] == 0:
                     board_list[n_board] = s
                     n_board += 1
+                board_arr[0, s] = t
+                board_flag[s] = 2
         n_ride = 0  # stops whose ride_arr improved in the previous round
         for r in range(1, max_rides + 1):
             if n_board == 0 and n_ride == 0:
@@ -191,13 +176,32 @@ def _search_origin(
                     ride_flag[s] = 1
                     ride_list[n_merged] = s
                     n_merged += 1
-            # Patterns to scan: those through a stop whose board label improved.
+            # Patterns to scan: those through a stop whose board label got better
+            # by the previous round's access or transfer walks (board_flag 2). A
+            # label that only came in by merging (board_flag 1) was boarded from
+            # in an earlier round already, and its rides were merged into this one.
+            # board_trip[r-1, ps] is the first trip catchable at pattern stop ps
+            # with the round r-1 label; labels only drop, so it only moves back
+            # (amortised O(1)). A pattern is scanned from a stop only if the new
+            # label catches a trip there that the previous one missed.
             n_pat = 0
             for j in range(n_board):
                 s = board_list[j]
+                if board_flag[s] != 2:
+                    continue
+                earliest = board_arr[r - 1, s] + board_slack_s
                 for q in range(sp_ptr[s], sp_ptr[s + 1]):
                     p = sp_pattern[q]
                     pos = sp_pos[q]
+                    ps = pattern_stop_ptr[p] + pos
+                    t0 = pattern_trip_ptr[p]
+                    old = board_trip[r - 1, ps]
+                    cand = old
+                    while cand > t0 and departure[trip_time_ptr[cand - 1] + pos] >= earliest:
+                        cand -= 1
+                    if cand == old:
+                        continue
+                    board_trip[r - 1, ps] = cand
                     if pat_first[p] < 0:
                         pat_list[n_pat] = p
                         n_pat += 1
@@ -225,25 +229,21 @@ def _search_origin(
                                 ride_list[n_ride] = s
                                 n_ride += 1
                             ride_flag[s] = 2
-                    b = board_arr[r - 1, s]
-                    if b < UNREACHED:
-                        earliest = b + board_slack_s
-                        if cur < 0:
-                            cand = _first_boardable(departure, trip_time_ptr, t0, t1, i, earliest)
-                            if cand < t1:
-                                cur = cand
-                        elif departure[trip_time_ptr[cur] + i] >= earliest and cur > t0:
-                            cand = _first_boardable(departure, trip_time_ptr, t0, cur, i, earliest)
-                            if cand < cur:
-                                cur = cand
+                    # Board only where the label is new this round: an older label
+                    # was boarded from when it was set, and what that gave is kept.
+                    if board_flag[s] == 2:
+                        cand = board_trip[r - 1, s0 + i]
+                        if cand < t1 and (cur < 0 or cand < cur):
+                            cur = cand
             # Merge board labels of round r-1 into round r, then transfers.
+            # board_flag: 0 = not listed, 1 = improved by this merge, 2 = by a walk.
             n_new = 0
             for j in range(n_board):
                 s = board_list[j]
-                board_flag[s] = False
+                board_flag[s] = 0
                 if board_arr[r - 1, s] < board_arr[r, s]:
                     board_arr[r, s] = board_arr[r - 1, s]
-                    board_flag[s] = True
+                    board_flag[s] = 1
                     board_list[n_new] = s
                     n_new += 1
             n_board = n_new
@@ -255,20 +255,20 @@ def _search_origin(
                 if ride_flag[s] == 2:
                     t = a + self_transfer_s[s]
                     if t < board_arr[r, s] and t <= cutoff:
-                        board_arr[r, s] = t
-                        if not board_flag[s]:
-                            board_flag[s] = True
+                        if board_flag[s] == 0:
                             board_list[n_board] = s
                             n_board += 1
+                        board_arr[r, s] = t
+                        board_flag[s] = 2
                     for e in range(transfer_ptr[s], transfer_ptr[s + 1]):
                         s2 = transfer_to[e]
                         t = a + transfer_s[e]
                         if t < board_arr[r, s2] and t <= cutoff:
-                            board_arr[r, s2] = t
-                            if not board_flag[s2]:
-                                board_flag[s2] = True
+                            if board_flag[s2] == 0:
                                 board_list[n_board] = s2
                                 n_board += 1
+                            board_arr[r, s2] = t
+                            board_flag[s2] = 2
             if r == max_rides:
                 # Egress from stops whose final ride label improved this minute.
                 for j in range(n_ride):
@@ -283,7 +283,7 @@ def _search_origin(
         for j in range(n_ride):
             ride_flag[ride_list[j]] = 0
         for j in range(n_board):
-            board_flag[board_list[j]] = False
+            board_flag[board_list[j]] = 0
         # Walk-only trips.
         for j in range(len(walk_dest)):
             d = walk_dest[j]
@@ -312,7 +312,7 @@ def _percentile_indexes(n_minutes, percentiles):
 
 
 @njit(cache=True)
-def _alloc_scratch(n_stops, n_patterns, n_dest, n_minutes, max_rides):
+def _alloc_scratch(n_stops, n_patterns, n_pattern_stops, n_dest, n_minutes, max_rides):
     ride_arr = np.empty((max_rides + 1, n_stops), dtype=np.int32)
     board_arr = np.empty((max_rides + 1, n_stops), dtype=np.int32)
     dest_arr = np.empty(n_dest, dtype=np.int32)
@@ -320,13 +320,14 @@ def _alloc_scratch(n_stops, n_patterns, n_dest, n_minutes, max_rides):
     tt = np.empty((n_dest, n_minutes), dtype=np.int32)
     ride_flag = np.zeros(n_stops, dtype=np.int8)
     ride_list = np.empty(n_stops, dtype=np.int32)
-    board_flag = np.zeros(n_stops, dtype=np.bool_)
+    board_flag = np.zeros(n_stops, dtype=np.int8)
     board_list = np.empty(n_stops, dtype=np.int32)
+    board_trip = np.empty((max_rides + 1, n_pattern_stops), dtype=np.int32)
     pat_first = np.full(n_patterns, -1, dtype=np.int32)
     pat_list = np.empty(n_patterns, dtype=np.int32)
     return (
         ride_arr, board_arr, dest_arr, dest_dep, tt,
-        ride_flag, ride_list, board_flag, board_list, pat_first, pat_list,
+        ride_flag, ride_list, board_flag, board_list, board_trip, pat_first, pat_list,
     )  # fmt: skip
 
 
@@ -339,7 +340,7 @@ def _run_origin(net, o, access, walk, egress, n_dest, params, scratch):
     egress_ptr, egress_dest, egress_s = egress
     dep_start_s, n_minutes, max_rides, max_time_s, board_slack_s, wait_at_origin = params
     (ride_arr, board_arr, dest_arr, dest_dep, tt,
-     ride_flag, ride_list, board_flag, board_list, pat_first, pat_list) = scratch  # fmt: skip
+     ride_flag, ride_list, board_flag, board_list, board_trip, pat_first, pat_list) = scratch  # fmt: skip
     a0, a1 = acc_ptr[o], acc_ptr[o + 1]
     w0, w1 = walk_ptr[o], walk_ptr[o + 1]
     _search_origin(
@@ -349,7 +350,7 @@ def _run_origin(net, o, access, walk, egress, n_dest, params, scratch):
         egress_ptr, egress_dest, egress_s,
         dep_start_s, n_minutes, max_rides, max_time_s, board_slack_s, wait_at_origin,
         ride_arr, board_arr, dest_arr, dest_dep, tt,
-        ride_flag, ride_list, board_flag, board_list, pat_first, pat_list,
+        ride_flag, ride_list, board_flag, board_list, board_trip, pat_first, pat_list,
     )  # fmt: skip
     return tt
 
@@ -386,7 +387,9 @@ def travel_times_per_minute(net, access, walk, egress, n_dest, params):
     """
     n_orig = len(access[0]) - 1
     n_minutes = params[1]
-    scratch = _alloc_scratch(len(net[6]) - 1, len(net[0]) - 1, n_dest, n_minutes, params[2])
+    scratch = _alloc_scratch(
+        len(net[6]) - 1, len(net[0]) - 1, len(net[1]), n_dest, n_minutes, params[2]
+    )
     out = np.empty((n_orig, n_dest, n_minutes), dtype=np.int32)
     for o in range(n_orig):
         out[o] = _run_origin(net, o, access, walk, egress, n_dest, params, scratch)
@@ -418,7 +421,9 @@ def travel_time_percentiles(net, access, walk, egress, n_dest, params, percentil
     for b in prange(n_blocks):
         o0 = b * n_orig // n_blocks
         o1 = (b + 1) * n_orig // n_blocks
-        scratch = _alloc_scratch(len(net[6]) - 1, len(net[0]) - 1, n_dest, n_minutes, params[2])
+        scratch = _alloc_scratch(
+            len(net[6]) - 1, len(net[0]) - 1, len(net[1]), n_dest, n_minutes, params[2]
+        )
         buf = np.empty(n_minutes, dtype=np.int32)
         for o in range(o0, o1):
             tt = _run_origin(net, o, access, walk, egress, n_dest, params, scratch)

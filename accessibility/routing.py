@@ -7,11 +7,27 @@ DataFrame ``from_id, to_id, travel_time``) and :func:`travel_time_arrays`
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+import enum
+import logging
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+import numba
 import numpy as np
+import pandas as pd
 import scipy.sparse as sp
 
 from accessibility import raptor
+from accessibility.errors import InputError
 from accessibility.timetable import Timetable
+
+if TYPE_CHECKING:
+    from accessibility.network import TransportNetwork
+
+log = logging.getLogger(__name__)
 
 
 def walk_seconds(metres: np.ndarray, speed_walking_kmh: float) -> np.ndarray:
@@ -149,3 +165,405 @@ def csr_seconds(matrix: sp.csr_array | sp.csr_matrix) -> tuple[np.ndarray, ...]:
         np.ascontiguousarray(m.indices, dtype=np.int32),
         np.ascontiguousarray(m.data, dtype=np.int32),
     )
+
+
+# ---------------------------------------------------------------------------
+# Public API
+# ---------------------------------------------------------------------------
+
+
+class TransportMode(enum.StrEnum):
+    """Transport modes, named as r5py's ``TransportMode``."""
+
+    TRANSIT = "TRANSIT"
+    BUS = "BUS"
+    TRAM = "TRAM"
+    SUBWAY = "SUBWAY"
+    RAIL = "RAIL"
+    FERRY = "FERRY"
+    CABLE_CAR = "CABLE_CAR"
+    GONDOLA = "GONDOLA"
+    FUNICULAR = "FUNICULAR"
+    WALK = "WALK"
+    BICYCLE = "BICYCLE"
+    CAR = "CAR"
+
+
+_TRANSIT_MODES = {
+    TransportMode.TRANSIT, TransportMode.BUS, TransportMode.TRAM, TransportMode.SUBWAY,
+    TransportMode.RAIL, TransportMode.FERRY, TransportMode.CABLE_CAR, TransportMode.GONDOLA,
+    TransportMode.FUNICULAR,
+}  # fmt: skip
+
+
+def route_type_mode(route_type: int) -> TransportMode:
+    """The transit mode of a GTFS ``route_type`` (basic and extended types)."""
+    basic = {
+        0: TransportMode.TRAM, 1: TransportMode.SUBWAY, 2: TransportMode.RAIL,
+        3: TransportMode.BUS, 4: TransportMode.FERRY, 5: TransportMode.CABLE_CAR,
+        6: TransportMode.GONDOLA, 7: TransportMode.FUNICULAR, 11: TransportMode.BUS,
+        12: TransportMode.RAIL,
+    }  # fmt: skip
+    if route_type in basic:
+        return basic[route_type]
+    hundreds = route_type // 100
+    extended = {
+        1: TransportMode.RAIL, 2: TransportMode.BUS, 4: TransportMode.SUBWAY,
+        5: TransportMode.SUBWAY, 6: TransportMode.SUBWAY, 7: TransportMode.BUS,
+        8: TransportMode.BUS, 9: TransportMode.TRAM, 10: TransportMode.FERRY,
+        12: TransportMode.FERRY, 13: TransportMode.GONDOLA, 14: TransportMode.FUNICULAR,
+    }  # fmt: skip
+    return extended.get(hundreds, TransportMode.BUS)
+
+
+#: Default snap distance of origins and destinations to the street network (m).
+POINT_SNAP_DISTANCE_M = 1600.0
+
+#: Default limit of the egress walk from the last stop to a destination (m),
+#: as R5's stop-to-street distance tables (``WALK_DISTANCE_LIMIT_METERS``).
+EGRESS_DISTANCE_LIMIT_M = 2000.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Points:
+    """Origins or destinations reduced to ids and WGS84 coordinates."""
+
+    ids: np.ndarray
+    lat: np.ndarray
+    lon: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def as_points(frame, what: str) -> Points:
+    """Check a GeoDataFrame of points and return its ids and WGS84 coordinates.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        A unique ``id`` column and point geometries in any CRS.
+    what : str
+        ``"origins"`` or ``"destinations"``, for messages.
+
+    Raises
+    ------
+    InputError
+        Not a GeoDataFrame, no ``id`` column, duplicate or missing ids, no CRS,
+        empty or non-point geometries.
+    """
+    import geopandas as gpd
+
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError(
+            f"{what} must be a GeoDataFrame with an 'id' column and point geometries, "
+            f"got {type(frame).__name__}"
+        )
+    if "id" not in frame.columns:
+        raise InputError(f"{what} have no 'id' column; columns are {list(frame.columns)}")
+    ids = frame["id"]
+    if ids.isna().any():
+        rows = list(np.flatnonzero(ids.isna().to_numpy())[:5])
+        raise InputError(f"{what}: missing id in row(s) {rows}; give every point an id")
+    dup = ids[ids.duplicated()].unique()
+    if len(dup):
+        raise InputError(
+            f"{what}: duplicate id(s) {list(dup[:5])}; ids must be unique (r5py requires it too)"
+        )
+    if frame.crs is None:
+        raise InputError(
+            f"{what} have no CRS; set one, e.g. gdf.set_crs('EPSG:4326') for degrees"
+        )
+    geom = frame.geometry
+    bad = geom.isna() | geom.is_empty | (geom.geom_type != "Point")
+    if bad.any():
+        first = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(
+            f"{what}: {int(bad.sum())} geometries are not points (first: id {ids.iloc[first]!r}, "
+            f"{geom.iloc[first].geom_type if geom.iloc[first] is not None else 'missing'}); "
+            "use points, e.g. gdf.geometry.centroid (in a metric CRS) for polygons"
+        )
+    wgs = geom.to_crs("EPSG:4326")
+    return Points(ids=ids.to_numpy(), lat=wgs.y.to_numpy(), lon=wgs.x.to_numpy())
+
+
+@dataclasses.dataclass
+class TravelTimes:
+    """Raw result of :func:`travel_time_arrays`.
+
+    Attributes
+    ----------
+    minutes : numpy.ndarray of float32, shape (n_origins, n_destinations, n_percentiles)
+        Whole minutes (seconds floored, as R5); NaN where unreached within
+        ``max_time``.
+    origin_ids, destination_ids : numpy.ndarray
+    percentiles : list of int
+    parameters : dict
+        Every routing parameter, for reporting.
+    stats : dict
+        Counts (unlinked points) and timings in seconds (``access_egress_s``,
+        ``raptor_s``).
+    """
+
+    minutes: np.ndarray
+    origin_ids: np.ndarray
+    destination_ids: np.ndarray
+    percentiles: list[int]
+    parameters: dict
+    stats: dict
+
+
+def _check_timedelta(value, name: str) -> dt.timedelta:
+    if not isinstance(value, dt.timedelta):
+        raise InputError(f"{name} must be a datetime.timedelta, got {value!r}")
+    if value.total_seconds() <= 0:
+        raise InputError(f"{name} must be positive, got {value}")
+    return value
+
+
+def _walk_seconds_csr(matrix: sp.csr_array, speed_walking_kmh: float) -> tuple[np.ndarray, ...]:
+    m = sp.csr_array(matrix)
+    m.sort_indices()
+    return (
+        np.ascontiguousarray(m.indptr, dtype=np.int64),
+        np.ascontiguousarray(m.indices, dtype=np.int32),
+        walk_seconds(m.data, speed_walking_kmh),
+    )
+
+
+def travel_time_arrays(
+    network: TransportNetwork,
+    origins,
+    destinations=None,
+    *,
+    departure: dt.datetime,
+    departure_time_window: dt.timedelta = dt.timedelta(minutes=10),
+    percentiles: Sequence[int] = (50,),
+    max_time: dt.timedelta = dt.timedelta(hours=2),
+    max_time_walking: dt.timedelta | None = None,
+    speed_walking: float = 3.6,
+    max_public_transport_rides: int = 8,
+    transport_modes: Sequence[TransportMode | str] = (TransportMode.TRANSIT, TransportMode.WALK),
+    wait_at_origin: bool = True,
+    snap_distance_m: float = POINT_SNAP_DISTANCE_M,
+    max_egress_distance_m: float = EGRESS_DISTANCE_LIMIT_M,
+    origins_per_batch: int = 256,
+    progress: Callable[[int, int], None] | None = None,
+) -> TravelTimes:
+    """Travel times origins x destinations as numpy arrays (see :class:`TravelTimeMatrix`).
+
+    Parameters are those of :class:`TravelTimeMatrix`, plus:
+
+    snap_distance_m : float, default 1600
+        Origins/destinations farther from a walkable street are unreachable
+        (counted in ``stats``, logged).
+    max_egress_distance_m : float, default 2000
+        Longest walk from the last stop to a destination (m), as R5.
+    origins_per_batch : int, default 256
+        Origins routed per kernel call: bounds the memory of access and
+        walk-only distances; ``progress(done, total)`` is called after each.
+    """
+    from accessibility.streets import point_to_point_distances, snap_points
+
+    t_start = time.perf_counter()
+    origins_p = as_points(origins, "origins")
+    dest_p = origins_p if destinations is None else as_points(destinations, "destinations")
+    if not isinstance(departure, dt.datetime):
+        raise InputError(f"departure must be a datetime.datetime, got {departure!r}")
+    window = _check_timedelta(departure_time_window, "departure_time_window")
+    max_time = _check_timedelta(max_time, "max_time")
+    walk_limit = max_time if max_time_walking is None else _check_timedelta(
+        max_time_walking, "max_time_walking"
+    )
+    if not (np.isfinite(speed_walking) and speed_walking > 0):
+        raise InputError(f"speed_walking must be a positive number (km/h), got {speed_walking!r}")
+    if int(max_public_transport_rides) < 0:
+        raise InputError(
+            f"max_public_transport_rides must be >= 0, got {max_public_transport_rides!r}"
+        )
+    pcts = [int(p) for p in percentiles]
+    if not pcts or any(not 0 < p <= 100 for p in pcts):
+        raise InputError(f"percentiles must be integers in 1..100, got {list(percentiles)!r}")
+    modes = set()
+    for m in transport_modes:
+        try:
+            modes.add(TransportMode(m.upper() if isinstance(m, str) else m))
+        except ValueError:
+            raise InputError(
+                f"unknown transport mode {m!r}; use one of {[x.value for x in TransportMode]}"
+            ) from None
+    unsupported = modes & {TransportMode.BICYCLE, TransportMode.CAR}
+    if unsupported:
+        raise InputError(
+            f"the built-in engine routes walking and public transport only, not "
+            f"{sorted(u.value for u in unsupported)}; use engine='r5py' for those"
+        )
+    transit_modes = modes & _TRANSIT_MODES
+    n_minutes = max(1, int(window.total_seconds() // 60))
+    dep_start_s = departure.hour * 3600 + departure.minute * 60 + departure.second
+    max_time_s = int(max_time.total_seconds())
+    walk_limit_m = walk_limit.total_seconds() * speed_walking / 3.6
+    egress_m = min(walk_limit_m, float(max_egress_distance_m))
+    rides = int(max_public_transport_rides) if transit_modes else 0
+    parameters = {
+        "departure": departure.isoformat(),
+        "departure_time_window_min": n_minutes,
+        "percentiles": pcts,
+        "max_time_min": max_time_s / 60,
+        "max_time_walking_min": walk_limit.total_seconds() / 60,
+        "speed_walking_kmh": speed_walking,
+        "max_public_transport_rides": rides,
+        "transport_modes": sorted(m.value for m in modes),
+        "wait_at_origin": bool(wait_at_origin),
+        "board_slack_s": raptor.BOARD_SLACK_SECONDS,
+        "access_max_m": walk_limit_m,
+        "egress_max_m": egress_m,
+        "transfer_max_m": network.transfer_max_distance_m,
+        "snap_distance_m": snap_distance_m,
+        "engine": "builtin",
+    }
+
+    # Network side: timetable, transfers, patterns of the allowed modes.
+    if transit_modes:
+        timetable = network.timetable(departure.date())
+        mask = None
+        if TransportMode.TRANSIT not in transit_modes:
+            mask = np.array(
+                [route_type_mode(int(rt)) in transit_modes for rt in timetable.pattern_route_type],
+                dtype=bool,
+            )
+        transfers = combine_transfers(
+            network.n_stops, network.transfer_ptr, network.transfer_to, network.transfer_m,
+            speed_walking, timetable,
+        )  # fmt: skip
+        net = kernel_network(timetable, transfers, mask)
+    else:
+        net = _empty_network(network.n_stops)
+
+    # Street side: snapping, egress (once), access and walk-only (per batch).
+    t0 = time.perf_counter()
+    o_snap = snap_points(network.streets, origins_p.lat, origins_p.lon, snap_distance_m)
+    d_snap = snap_points(network.streets, dest_p.lat, dest_p.lon, snap_distance_m)
+    stats = {
+        "origins": len(origins_p),
+        "destinations": len(dest_p),
+        "unlinked_origins": int((~o_snap.ok).sum()),
+        "unlinked_destinations": int((~d_snap.ok).sum()),
+    }
+    for kind, snap_, pts in (("origins", o_snap, origins_p), ("destinations", d_snap, dest_p)):
+        if (~snap_.ok).any():
+            log.warning(
+                "%d of %d %s lie farther than %g m from a walkable street and are unreachable "
+                "(e.g. id %s)",
+                int((~snap_.ok).sum()), len(pts), kind, snap_distance_m,
+                pts.ids[~snap_.ok][0],
+            )  # fmt: skip
+    if transit_modes:
+        egress_csr = sp.csr_array(network.point_stop_distances(d_snap, egress_m).T)
+        egress = _walk_seconds_csr(egress_csr, speed_walking)
+    else:
+        egress = _empty_csr(network.n_stops)
+    d_linked = np.flatnonzero(d_snap.ok)
+    d_sub = _subset(d_snap, d_linked)
+    same_i, same_j = _identical_points(origins_p, dest_p)
+    access_egress_s = time.perf_counter() - t0
+    raptor_s = 0.0
+
+    n_orig, n_dest = len(origins_p), len(dest_p)
+    out = np.full((n_orig, n_dest, len(pcts)), np.nan, dtype=np.float32)
+    pct_arr = np.array(pcts, dtype=np.float64)
+    params = (dep_start_s, n_minutes, rides, max_time_s, raptor.BOARD_SLACK_SECONDS,
+              bool(wait_at_origin))  # fmt: skip
+    n_threads = numba.get_num_threads()
+    batch = max(1, int(origins_per_batch))
+    for lo in range(0, n_orig, batch):
+        hi = min(n_orig, lo + batch)
+        t0 = time.perf_counter()
+        o_sub = _subset(o_snap, np.arange(lo, hi))
+        if transit_modes:
+            access = _walk_seconds_csr(network.point_stop_distances(o_sub, walk_limit_m),
+                                       speed_walking)  # fmt: skip
+        else:
+            access = _empty_csr(hi - lo)
+        o_linked = np.flatnonzero(o_sub.ok)
+        walk_m = sp.coo_array(
+            point_to_point_distances(network.streets, _subset(o_sub, o_linked), d_sub, walk_limit_m)
+        )
+        # Linked origins and destinations at identical coordinates are 0 m apart
+        # (the street path would count both snap offsets).
+        here = (same_i >= lo) & (same_i < hi) & o_snap.ok[same_i] & d_snap.ok[same_j]
+        walk_csr = _min_csr(
+            np.concatenate([o_linked[walk_m.row], same_i[here] - lo]),
+            np.concatenate([d_linked[walk_m.col], same_j[here]]),
+            np.concatenate([walk_m.data, np.zeros(int(here.sum()))]),
+            (hi - lo, n_dest),
+        )
+        walk = _walk_seconds_csr(walk_csr, speed_walking)
+        access_egress_s += time.perf_counter() - t0
+        t0 = time.perf_counter()
+        seconds = raptor.travel_time_percentiles(
+            net, access, walk, egress, n_dest, params, pct_arr, max(n_threads, hi - lo)
+        )
+        raptor_s += time.perf_counter() - t0
+        reached = seconds < raptor.UNREACHED
+        block = out[lo:hi]
+        block[reached] = (seconds[reached] // 60).astype(np.float32)
+        if progress is not None:
+            progress(hi, n_orig)
+    stats.update(
+        access_egress_s=access_egress_s,
+        raptor_s=raptor_s,
+        total_s=time.perf_counter() - t_start,
+    )
+    return TravelTimes(
+        minutes=out,
+        origin_ids=origins_p.ids,
+        destination_ids=dest_p.ids,
+        percentiles=pcts,
+        parameters=parameters,
+        stats=stats,
+    )
+
+
+def _subset(snap, index: np.ndarray):
+    from accessibility.network import _subset_snap
+
+    return _subset_snap(snap, np.asarray(index))
+
+
+def _empty_csr(n_rows: int) -> tuple[np.ndarray, ...]:
+    return (
+        np.zeros(n_rows + 1, dtype=np.int64),
+        np.empty(0, dtype=np.int32),
+        np.empty(0, dtype=np.int32),
+    )
+
+
+def _empty_network(n_stops: int) -> tuple[np.ndarray, ...]:
+    """A ``net`` tuple without any pattern (walk-only routing)."""
+    ptr1 = np.zeros(1, dtype=np.int64)
+    i32 = np.empty(0, dtype=np.int32)
+    i64 = np.empty(0, dtype=np.int64)
+    stops_ptr = np.zeros(n_stops + 1, dtype=np.int64)
+    return (ptr1, i32, ptr1, i64, i32, i32, stops_ptr, i32, i32, stops_ptr, i32, i32,
+            np.zeros(n_stops, dtype=np.int32))  # fmt: skip
+
+
+def _identical_points(a: Points, b: Points) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) where ``a[i]`` and ``b[j]`` have the same coordinates."""
+    left = pd.DataFrame({"lat": a.lat, "lon": a.lon, "i": np.arange(len(a))})
+    right = pd.DataFrame({"lat": b.lat, "lon": b.lon, "j": np.arange(len(b))})
+    pairs = left.merge(right, on=["lat", "lon"])
+    return pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
+
+
+def _min_csr(rows, cols, vals, shape) -> sp.csr_array:
+    """CSR keeping the smallest value of duplicate (row, col) entries and explicit zeros."""
+    order = np.lexsort((vals, cols, rows))
+    rows, cols, vals = rows[order], cols[order], vals[order]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+    rows, cols, vals = rows[first], cols[first], vals[first]
+    ptr = np.zeros(shape[0] + 1, dtype=np.int64)
+    np.add.at(ptr, rows + 1, 1)
+    return sp.csr_array((vals, cols.astype(np.int32), np.cumsum(ptr)), shape=shape)
