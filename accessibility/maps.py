@@ -276,19 +276,20 @@ def class_legend_label(label: str, lang: str = "nl") -> str:
 # ----------------------------------------------------------------- layers
 
 
-def as_geoseries(obj: Any, crs: str, what: str) -> gpd.GeoSeries:
+def as_geoseries(obj: Any, crs: str, what: str, bare_crs: Any = None) -> gpd.GeoSeries:
     """A GeoSeries in ``crs`` from a GeoDataFrame, GeoSeries, geometry or list of geometries.
 
-    Bare shapely geometries are taken to be in ``crs`` already.
+    Bare shapely geometries carry no CRS: they are taken to be in ``bare_crs``
+    (the CRS of the main layer of a map), or in ``crs`` when it is None.
     """
     if isinstance(obj, gpd.GeoDataFrame):
         series = obj.geometry
     elif isinstance(obj, gpd.GeoSeries):
         series = obj
     elif isinstance(obj, shapely.Geometry):
-        return gpd.GeoSeries([obj], crs=crs)
+        return gpd.GeoSeries([obj], crs=crs if bare_crs is None else bare_crs).to_crs(crs)
     elif isinstance(obj, Sequence) and all(isinstance(g, shapely.Geometry) for g in obj):
-        return gpd.GeoSeries(list(obj), crs=crs)
+        return gpd.GeoSeries(list(obj), crs=crs if bare_crs is None else bare_crs).to_crs(crs)
     else:
         raise InputError(
             f"{what} must be a GeoDataFrame, GeoSeries or shapely geometry; got {type(obj).__name__}"
@@ -574,11 +575,11 @@ def _steunpunt_handle(label: str, colour: str = STEUNPUNT_COLOUR, size: float = 
     )  # fmt: skip
 
 
-def as_points(obj: Any, crs: str, what: str) -> gpd.GeoSeries | None:
+def as_points(obj: Any, crs: str, what: str, bare_crs: Any = None) -> gpd.GeoSeries | None:
     """Like :func:`as_geoseries` for point layers; None stays None; non-points raise."""
     if obj is None:
         return None
-    layer = as_geoseries(obj, crs, what)
+    layer = as_geoseries(obj, crs, what, bare_crs)
     bad = ~layer.is_empty & (layer.geom_type != "Point")
     if bad.any():
         first = layer.index[bad.to_numpy()][0]
@@ -615,7 +616,8 @@ def plot_isochrones(
     location : shapely Point, GeoSeries or GeoDataFrame
         The steunpunt (a bare geometry is taken to be in the isochrones' CRS).
     stops : points or None
-        Public-transport stops, drawn as small dots.
+        Public-transport stops, drawn as small dots (bare shapely points are
+        read in the isochrones' CRS, like ``location``).
     boundaries : geopandas.GeoDataFrame or None
         Buurt or gemeente polygons, drawn as thin grey lines.
     title : str
@@ -651,8 +653,8 @@ def plot_isochrones(
     norm = float(params.get("norm_minutes", norm_minutes))
     crs = map_crs(isochrones, "the isochrones")
     iso = isochrones.to_crs(crs).sort_values("cutoff")
-    location_layer = as_points(location, crs, "the location")
-    stops_layer = as_points(stops, crs, "the stops")
+    location_layer = as_points(location, crs, "the location", isochrones.crs)
+    stops_layer = as_points(stops, crs, "the stops", isochrones.crs)
     boundary_layer = (
         as_geoseries(boundaries, crs, "the boundaries") if boundaries is not None else None
     )
@@ -758,7 +760,7 @@ def plot_overview(
         )
     crs = map_crs(at_norm, "the isochrones")
     at_norm = at_norm.to_crs(crs)
-    location_layer = as_points(locations, crs, "the locations")
+    location_layer = as_points(locations, crs, "the locations", isochrones.crs)
     boundary_layer = (
         as_geoseries(boundaries, crs, "the boundaries") if boundaries is not None else None
     )
@@ -944,8 +946,9 @@ def plot_whitespots(
         Buurt polygons with a class column (labels of :func:`class_labels`,
         e.g. from :func:`travel_time_classes`; missing = "geen gegevens", drawn
         light grey and counted) and a boolean white-spot column.
-    steunpunten : points
-        Existing steunpunten (stars).
+    steunpunten : points or None
+        Existing steunpunten (stars): GeoDataFrame, GeoSeries or shapely points
+        (bare points are read in the CRS of ``buurten``).
     norm_minutes : float
         The norm; must be one of ``breaks``.
     title, caption_params, path, lang, dpi
@@ -972,7 +975,7 @@ def plot_whitespots(
         population_column = None
     crs = map_crs(buurten, "the buurten")
     gdf = buurten.to_crs(crs)
-    steunpunt_layer = as_points(steunpunten, crs, "the steunpunten")
+    steunpunt_layer = as_points(steunpunten, crs, "the steunpunten", buurten.crs)
     boundary_layer = (
         as_geoseries(boundaries, crs, "the boundaries") if boundaries is not None else None
     )
@@ -1063,8 +1066,9 @@ def plot_before_after(
         candidate (as for :func:`plot_whitespots`). Each panel title says how
         many white spots (and inhabitants in them) there are.
     candidate : point
-        The proposed location, drawn as a pink star in the right panel.
-    steunpunten : points
+        The proposed location, drawn as a pink star in the right panel (a bare
+        shapely point is read in the CRS of ``before``).
+    steunpunten : points or None
         Existing steunpunten, drawn in both panels.
     norm_minutes, title, caption_params, path, class_column, whitespot_column,
     population_column, breaks, lang, dpi
@@ -1090,8 +1094,8 @@ def plot_before_after(
         population_column = None
     crs = map_crs(before, "the buurten before")
     left_gdf, right_gdf = before.to_crs(crs), after.to_crs(crs)
-    steunpunt_layer = as_points(steunpunten, crs, "the steunpunten")
-    candidate_layer = as_points(candidate, crs, "the candidate location")
+    steunpunt_layer = as_points(steunpunten, crs, "the steunpunten", before.crs)
+    candidate_layer = as_points(candidate, crs, "the candidate location", before.crs)
 
     fig = Figure(figsize=(14, 8.5))
     axes = [fig.add_axes((0.01, 0.22, 0.485, 0.655)), fig.add_axes((0.505, 0.22, 0.485, 0.655))]

@@ -324,8 +324,8 @@ def isochrone_webmap(
     params = dict(caption_params or {})
     norm = float(params.get("norm_minutes", norm_minutes))
     metric = map_crs(isochrones, "the isochrones")
-    location_layer = as_points(locations, metric, "the locations")
-    stops_layer = as_points(stops, metric, "the stops")
+    location_layer = as_points(locations, metric, "the locations", isochrones.crs)
+    stops_layer = as_points(stops, metric, "the stops", isochrones.crs)
     nonempty = isochrones[~isochrones.geometry.is_empty]
     extent = pd.concat(
         [nonempty.geometry.to_crs(WGS84)]
@@ -390,14 +390,14 @@ def whitespot_webmap(
         boolean white-spot column; optional travel time (minutes), name and
         population columns feed the tooltips (a named optional column that is
         absent is left out of the tooltip).
-    steunpunten : points
-        Existing steunpunten.
+    steunpunten : points or None
+        Existing steunpunten (bare shapely points are read in the CRS of ``buurten``).
     path : str or os.PathLike
         Output ``.html`` file, written atomically.
     norm_minutes : float
         The norm; must be one of ``breaks``.
     candidate : point or None
-        A proposed location (pink marker, own layer).
+        A proposed location (pink marker, own layer; CRS as for ``steunpunten``).
     isochrones : geopandas.GeoDataFrame or None
         Isochrone bands to add as layers (hidden until switched on).
     title, caption_params, lang, simplify_m
@@ -419,8 +419,8 @@ def whitespot_webmap(
     palette = class_colours(breaks, norm_minutes)
     check_class_columns(buurten, class_column, whitespot_column, list(palette), "the buurten")
     metric = map_crs(buurten, "the buurten")
-    steunpunt_layer = as_points(steunpunten, metric, "the steunpunten")
-    candidate_layer = as_points(candidate, metric, "the candidate location")
+    steunpunt_layer = as_points(steunpunten, metric, "the steunpunten", buurten.crs)
+    candidate_layer = as_points(candidate, metric, "the candidate location", buurten.crs)
 
     fields: list[tuple[str, str]] = []
     table = pd.DataFrame(index=buurten.index)

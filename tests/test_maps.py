@@ -213,9 +213,10 @@ def test_plot_overview_draws_the_norm_area(tmp_path):
 
 def test_plot_whitespots_colours_classes_and_accepts_wgs84(tmp_path):
     buurten = buurten_grid().to_crs("EPSG:4326")  # projected back to RD New for drawing
-    steunpunten = gpd.GeoSeries([shapely.Point(140500, 470500)], crs=CRS)
+    # A bare point has no CRS: it is read in the CRS of the buurten (here lon/lat).
+    steunpunt = gpd.GeoSeries([shapely.Point(140500, 470500)], crs=CRS).to_crs("EPSG:4326")[0]
     path = maps.plot_whitespots(
-        buurten, steunpunten, 45, "Witte vlekken", CAPTION, tmp_path / "ws.png", dpi=LOW_DPI
+        buurten, steunpunt, 45, "Witte vlekken", CAPTION, tmp_path / "ws.png", dpi=LOW_DPI
     )
     pixels = png_pixels(path)
     assert pixels.shape[:2] == (510, 660)
@@ -223,6 +224,8 @@ def test_plot_whitespots_colours_classes_and_accepts_wgs84(tmp_path):
     # Classes present: 0-15 (0, 10), 15-30 (20, 30), 30-45 (40), 45-60 (50, 60), onbereikbaar.
     for label in ("0-15", "15-30", "30-45", "45-60", "onbereikbaar"):
         assert has_colour(pixels, palette[label]), label
+    map_area = pixels[:, : int(0.63 * pixels.shape[1])]
+    assert has_colour(map_area, maps.STEUNPUNT_COLOUR, 5)
 
 
 def test_plot_whitespots_counts_no_data_buurten_in_the_legend(tmp_path):
