@@ -196,6 +196,16 @@ _TRANSIT_MODES = {
 }  # fmt: skip
 
 
+def as_mode(mode: TransportMode | str) -> TransportMode:
+    """A :class:`TransportMode` from itself or its name (any case)."""
+    try:
+        return TransportMode(mode.upper() if isinstance(mode, str) else mode)
+    except ValueError:
+        raise InputError(
+            f"unknown transport mode {mode!r}; use one of {[x.value for x in TransportMode]}"
+        ) from None
+
+
 def route_type_mode(route_type: int) -> TransportMode:
     """The transit mode of a GTFS ``route_type`` (basic and extended types)."""
     basic = {
@@ -384,14 +394,7 @@ def travel_time_arrays(
     pcts = [int(p) for p in percentiles]
     if not pcts or any(not 0 < p <= 100 for p in pcts):
         raise InputError(f"percentiles must be integers in 1..100, got {list(percentiles)!r}")
-    modes = set()
-    for m in transport_modes:
-        try:
-            modes.add(TransportMode(m.upper() if isinstance(m, str) else m))
-        except ValueError:
-            raise InputError(
-                f"unknown transport mode {m!r}; use one of {[x.value for x in TransportMode]}"
-            ) from None
+    modes = {as_mode(m) for m in transport_modes}
     unsupported = modes & {TransportMode.BICYCLE, TransportMode.CAR}
     if unsupported:
         raise InputError(
@@ -567,3 +570,156 @@ def _min_csr(rows, cols, vals, shape) -> sp.csr_array:
     ptr = np.zeros(shape[0] + 1, dtype=np.int64)
     np.add.at(ptr, rows + 1, 1)
     return sp.csr_array((vals, cols.astype(np.int32), np.cumsum(ptr)), shape=shape)
+
+
+def percentile_columns(percentiles: Sequence[int]) -> list[str]:
+    """``["travel_time"]`` for one percentile, else ``["travel_time_p25", ...]`` (as r5py)."""
+    if len(percentiles) == 1:
+        return ["travel_time"]
+    return [f"travel_time_p{int(p)}" for p in percentiles]
+
+
+def travel_times_frame(result: TravelTimes) -> pd.DataFrame:
+    """Long table ``from_id, to_id, travel_time...`` (nullable Int64 minutes) of a result."""
+    n_o, n_d, _ = result.minutes.shape
+    frame = pd.DataFrame(
+        {
+            "from_id": np.repeat(result.origin_ids, n_d),
+            "to_id": np.tile(result.destination_ids, n_o),
+        }
+    )
+    for i, col in enumerate(percentile_columns(result.percentiles)):
+        values = result.minutes[:, :, i].reshape(-1)
+        missing = np.isnan(values)
+        frame[col] = pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
+    return frame
+
+
+class TravelTimeMatrix(pd.DataFrame):
+    """Travel times between origins and destinations, as r5py's ``TravelTimeMatrix``.
+
+    A pandas DataFrame with columns ``from_id``, ``to_id`` and ``travel_time``
+    (whole minutes, nullable ``Int64``; missing where the destination is not
+    reached within ``max_time``). With several percentiles the columns are
+    ``travel_time_p25``, ``travel_time_p50``, ... Every origin-destination pair
+    has a row. The parameters used are in ``.attrs["parameters"]``, counts
+    and timings in ``.attrs["stats"]``.
+
+    Parameters
+    ----------
+    transport_network : accessibility.network.TransportNetwork
+    origins : geopandas.GeoDataFrame
+        Unique ``id`` column, point geometries, any CRS.
+    destinations : geopandas.GeoDataFrame, optional
+        Default: the origins.
+    departure : datetime.datetime
+        First departure of the window, local time of the feeds (r5py defaults
+        to now; here it must be given, so that results are reproducible).
+    departure_time_window : datetime.timedelta, default 10 minutes
+        One search per minute in ``[departure, departure + window)`` (r5py's
+        default and meaning).
+    percentiles : list of int, default [50]
+        Percentiles of the per-minute travel times (R5's nearest-rank rule:
+        the value at zero-based rank ``ceil(p/100 * n_minutes) - 1`` of the
+        sorted times, unreached counted as infinite).
+    max_time : datetime.timedelta, default 2 hours
+        Longer trips count as unreached.
+    max_time_walking : datetime.timedelta, optional
+        Longest walk of each walking leg: access to the first stop and
+        walk-only trips (r5py's default None: limited by ``max_time``). The
+        egress walk is also capped at ``max_egress_distance_m`` (2000 m, R5's
+        stop-to-street distance limit); transfers between stops at the
+        network's ``transfer_max_distance_m`` (1000 m).
+    speed_walking : float, default 3.6
+        km/h.
+    max_public_transport_rides : int, default 8
+        Most vehicles boarded in one trip (r5py's default).
+    transport_modes : list of TransportMode or str, default [TRANSIT, WALK]
+        ``[WALK]`` alone gives walk-only times; a transit sub-mode (``BUS``,
+        ``RAIL``, ...) restricts the vehicles by GTFS ``route_type``. A
+        walk-only trip is always a candidate, as in R5.
+    wait_at_origin : bool, default True
+        True (R5 and r5py): travel time counts from the minute of the window,
+        including any wait at the origin. False: from the latest minute of the
+        window that still reaches the same arrival (the planned departure,
+        r5py issue #511).
+    engine : {"builtin", "r5py"}, default "builtin"
+        ``"r5py"`` needs the r5py package and Java 21 (see
+        :mod:`accessibility.engines.r5py_engine`).
+    **kwargs
+        Built-in engine only: ``snap_distance_m``, ``max_egress_distance_m``,
+        ``origins_per_batch``, ``progress`` (see :func:`travel_time_arrays`).
+
+    Notes
+    -----
+    Deviations from r5py/R5: boarding always needs 60 s at the stop (R5's
+    board slack) and transfers use street distances within 1000 m plus
+    ``transfers.txt`` minimum times (R5 ignores ``transfers.txt``); travel times
+    are floored to whole minutes as R5 does; points at identical coordinates
+    are 0 minutes apart; frequency-based trips are expanded to scheduled trips
+    by :mod:`accessibility.gtfs` (R5 draws random offsets instead).
+    """
+
+    _metadata = []
+
+    def __init__(
+        self,
+        transport_network: TransportNetwork,
+        origins=None,
+        destinations=None,
+        departure: dt.datetime | None = None,
+        departure_time_window: dt.timedelta = dt.timedelta(minutes=10),
+        percentiles: Sequence[int] = (50,),
+        max_time: dt.timedelta = dt.timedelta(hours=2),
+        max_time_walking: dt.timedelta | None = None,
+        speed_walking: float = 3.6,
+        max_public_transport_rides: int = 8,
+        transport_modes: Sequence[TransportMode | str] = (
+            TransportMode.TRANSIT,
+            TransportMode.WALK,
+        ),
+        wait_at_origin: bool = True,
+        engine: str = "builtin",
+        **kwargs,
+    ) -> None:
+        if departure is None:
+            raise InputError(
+                "give departure=datetime(...): the first departure of the window, in the "
+                "feeds' local time (a date on which the GTFS feeds run)"
+            )
+        common = dict(
+            departure=departure,
+            departure_time_window=departure_time_window,
+            percentiles=list(percentiles),
+            max_time=max_time,
+            max_time_walking=max_time_walking,
+            speed_walking=speed_walking,
+            max_public_transport_rides=max_public_transport_rides,
+            transport_modes=list(transport_modes),
+            wait_at_origin=wait_at_origin,
+        )
+        if engine == "builtin":
+            result = travel_time_arrays(transport_network, origins, destinations, **common, **kwargs)
+            frame = travel_times_frame(result)
+            attrs = {"parameters": result.parameters, "stats": result.stats}
+        elif engine == "r5py":
+            if kwargs:
+                raise InputError(f"options {sorted(kwargs)} apply to the built-in engine only")
+            from accessibility.engines import r5py_engine
+
+            as_points(origins, "origins")
+            if destinations is not None:
+                as_points(destinations, "destinations")
+            frame = r5py_engine.travel_time_matrix(
+                transport_network, origins, origins if destinations is None else destinations,
+                **{**common, "transport_modes": [as_mode(m).value for m in transport_modes]},
+            )  # fmt: skip
+            attrs = {"parameters": {**common, "engine": "r5py"}, "stats": {}}
+        else:
+            raise InputError(f"unknown engine {engine!r}; use 'builtin' or 'r5py'")
+        super().__init__(frame)
+        self.attrs.update(attrs)
+
+    @property
+    def _constructor(self):
+        return pd.DataFrame
