@@ -277,3 +277,51 @@ def test_poa_plausible(poa) -> None:
     assert (m[:, :, 2][both] <= w[both]).all()
     # Transit helps for many long pairs.
     assert (m[:, :, 1][both] < w[both]).mean() > 0.3
+
+
+# ---------------------------------------------------------------------------
+# CLI
+# ---------------------------------------------------------------------------
+
+
+def test_cli_travel_times_writes_csv(world, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from accessibility.cli import app
+
+    (tmp_path / "o.csv").write_text("id,lon,lat\nA,5.0,52.0\n")  # POA hexgrid column order
+    (tmp_path / "d.csv").write_text("id,lat,lon\nC,52.0,5.1\nfar,52.1,5.05\n")
+    out = tmp_path / "res" / "ttm.csv"
+    args = ["travel-times", "--osm", str(world.osm_pbf), "--gtfs", str(world.gtfs_paths[0]),
+            "--origins", str(tmp_path / "o.csv"), "--destinations", str(tmp_path / "d.csv"),
+            "--departure", "2019-05-14T08:00", "--window", "10", "--percentile", "50",
+            "--percentile", "90", "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text().splitlines() == [
+        "from_id,to_id,travel_time_p50,travel_time_p90",
+        "A,C,25,49",
+        "A,far,,",
+    ]
+    planned = CliRunner().invoke(app, [*args, "--no-wait-at-origin"])
+    assert planned.exit_code == 0, planned.output
+    assert out.read_text().splitlines()[1] == "A,C,21,46"
+
+
+def test_cli_travel_times_clear_errors(world, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from accessibility.cli import app
+
+    (tmp_path / "o.csv").write_text("id,x_coord\nA,5.0\n")
+    base = ["travel-times", "--osm", str(world.osm_pbf), "--gtfs", str(world.gtfs_paths[0]),
+            "--destinations", str(tmp_path / "o.csv"), "--out", str(tmp_path / "x.csv")]  # fmt: skip
+    result = CliRunner().invoke(app, [*base, "--origins", str(tmp_path / "o.csv"),
+                                      "--departure", "2019-05-14T08:00"])  # fmt: skip
+    assert result.exit_code == 1
+    assert "needs the columns id, lat and lon" in result.output
+    assert "Traceback" not in result.output
+    bad_time = CliRunner().invoke(app, [*base, "--origins", str(tmp_path / "o.csv"),
+                                        "--departure", "monday"])  # fmt: skip
+    assert bad_time.exit_code == 1 and "not a date and time" in bad_time.output
+    assert not (tmp_path / "x.csv").exists()

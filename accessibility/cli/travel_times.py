@@ -1,0 +1,152 @@
+"""The ``travel-times`` command: a travel-time matrix origins x destinations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from accessibility.cli import app
+from accessibility.errors import AccessibilityError, InputError
+
+_LAT = ("lat", "latitude", "y")
+_LON = ("lon", "lng", "long", "longitude", "x")
+
+
+def read_points(path: Path, what: str):
+    """Points with an ``id`` from a CSV (``id`` + lat/lon columns, any order) or any
+    file GeoPandas reads (with an ``id`` column).
+
+    Raises
+    ------
+    InputError
+        Missing file, no ``id`` column, no lat/lon columns, or values that are not numbers.
+    """
+    import geopandas as gpd
+    import pandas as pd
+
+    if not path.is_file():
+        raise InputError(f"{what} file not found: {path}")
+    if path.suffix.lower() in (".csv", ".txt"):
+        frame = pd.read_csv(path)
+        cols = {c.lower().strip(): c for c in frame.columns}
+        lat = next((cols[c] for c in _LAT if c in cols), None)
+        lon = next((cols[c] for c in _LON if c in cols), None)
+        if "id" not in cols or lat is None or lon is None:
+            raise InputError(
+                f"{path}: {what} CSV needs the columns id, lat and lon (in any order); "
+                f"found {list(frame.columns)}"
+            )
+        coords = frame[[lat, lon]].apply(pd.to_numeric, errors="coerce")
+        bad = coords.isna().any(axis=1)
+        if bad.any():
+            row = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(
+                f"{path}: {int(bad.sum())} row(s) without numeric lat/lon, first at data row "
+                f"{row + 1} (id {frame[cols['id']].iloc[row]!r}); fix or remove them"
+            )
+        return gpd.GeoDataFrame(
+            {"id": frame[cols["id"]].to_numpy()},
+            geometry=gpd.points_from_xy(coords[lon], coords[lat]),
+            crs="EPSG:4326",
+        )
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:  # pyogrio raises several types for unreadable files
+        raise InputError(f"{path}: cannot read {what} ({exc})") from exc
+    if "id" not in frame.columns:
+        raise InputError(f"{path}: {what} need an 'id' column; found {list(frame.columns)}")
+    return frame
+
+
+@app.command("travel-times")
+def travel_times(
+    osm: Annotated[Path, typer.Option(help="OpenStreetMap extract (.osm.pbf).")],
+    gtfs: Annotated[list[Path], typer.Option(help="GTFS feed (.zip or folder); repeatable.")],
+    origins: Annotated[
+        Path, typer.Option(help="Herkomsten / origins: CSV id,lat,lon (any order) or GIS file.")
+    ],
+    destinations: Annotated[
+        Path, typer.Option(help="Bestemmingen / destinations: CSV id,lat,lon or GIS file.")
+    ],
+    departure: Annotated[
+        str, typer.Option(help="Vertrek / first departure, local time, e.g. 2019-05-13T14:00.")
+    ],
+    out: Annotated[Path, typer.Option(help="Output CSV (written atomically).")],
+    window: Annotated[int, typer.Option(help="Vertrekvenster / departure window (minutes).")] = 10,
+    max_time: Annotated[int, typer.Option(help="Maximale reistijd / max trip time (min).")] = 120,
+    percentile: Annotated[
+        list[int] | None, typer.Option(help="Percentile over the window; repeatable (default 50).")
+    ] = None,
+    speed_walking: Annotated[float, typer.Option(help="Loopsnelheid / walking speed (km/h).")] = 3.6,
+    max_rides: Annotated[int, typer.Option(help="Max public-transport rides per trip.")] = 8,
+    wait_at_origin: Annotated[
+        bool,
+        typer.Option(
+            "--wait-at-origin/--no-wait-at-origin",
+            help="Count waiting at the origin (R5) or from the planned departure.",
+        ),
+    ] = True,
+    engine: Annotated[str, typer.Option(help="builtin (default) or r5py.")] = "builtin",
+    cache_dir: Annotated[
+        Path | None, typer.Option(help="Network cache folder (default ~/.cache/accessibility).")
+    ] = None,
+) -> None:
+    """Reistijdenmatrix met OV en lopen / travel-time matrix by public transport and walking."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    try:
+        try:
+            when = dt.datetime.fromisoformat(departure)
+        except ValueError:
+            raise InputError(
+                f"--departure {departure!r} is not a date and time; use e.g. 2019-05-13T14:00"
+            ) from None
+        from accessibility.io import atomic_path
+        from accessibility.network import TransportNetwork
+        from accessibility.routing import TravelTimeMatrix
+
+        origin_points = read_points(origins, "origins")
+        destination_points = read_points(destinations, "destinations")
+        with console.status("Netwerk bouwen / building the network..."):
+            network = TransportNetwork(osm, gtfs, cache_dir=cache_dir)
+        console.print(
+            f"{network!r} ({'from cache' if network.from_cache else 'built'} in "
+            f"{network.build_seconds:.1f} s)"
+        )
+        options = {}
+        with Progress(
+            TextColumn("Routeren / routing"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(), console=console,
+        ) as bar:  # fmt: skip
+            task = bar.add_task("routing", total=len(origin_points))
+            if engine == "builtin":
+                options["progress"] = lambda done, total: bar.update(task, completed=done)
+            ttm = TravelTimeMatrix(
+                network,
+                origin_points,
+                destination_points,
+                departure=when,
+                departure_time_window=dt.timedelta(minutes=window),
+                percentiles=percentile or [50],
+                max_time=dt.timedelta(minutes=max_time),
+                speed_walking=speed_walking,
+                max_public_transport_rides=max_rides,
+                wait_at_origin=wait_at_origin,
+                engine=engine,
+                **options,
+            )
+            bar.update(task, completed=len(origin_points))
+        with atomic_path(out) as tmp:
+            ttm.to_csv(tmp, index=False)
+        value = [c for c in ttm.columns if c.startswith("travel_time")][0]
+        console.print(
+            f"{len(ttm)} pairs, {int(ttm[value].isna().sum())} unreached; written to {out}"
+        )
+    except AccessibilityError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
