@@ -87,8 +87,27 @@ def _png_data_uri(path: Path) -> str:
     return "data:image/png;base64," + base64.b64encode(Path(path).read_bytes()).decode("ascii")
 
 
+def nl_number(value: float, decimals: int = 0) -> str:
+    """A number in Dutch notation: ``1234.5`` -> ``"1.234,5"``."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def _cell(value: object) -> object:
+    """Numbers in Dutch notation (whole numbers without decimals); other values as they are."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    if pd.isna(value):
+        return "–"
+    return nl_number(value, 0 if float(value).is_integer() else 1)
+
+
 def _table_html(df: pd.DataFrame) -> str:
-    return df.to_html(index=False, border=0, na_rep="–", float_format=lambda v: f"{v:,.1f}")
+    shown = df.copy()
+    for col in shown.columns:
+        if shown[col].dtype.kind in "fiu":
+            shown[col] = [_cell(v) for v in shown[col].tolist()]
+    return shown.to_html(index=False, border=0, na_rep="–")
 
 
 def render_report(report: Report) -> str:

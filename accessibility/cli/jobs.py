@@ -1,0 +1,187 @@
+"""The main jobs: isochrones, white spots, check-location and suggest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from accessibility.cli import app
+from accessibility.errors import AccessibilityError
+
+console = Console()
+
+REGION_HELP = "Regio: naam in data/regions/ of pad naar een .toml. Region name or path."
+OUT_HELP = "Uitvoermap / output folder."
+CACHE_HELP = "Cachemap voor gedownloade data en netwerken / cache folder (default $ACCESSIBILITY_CACHE)."
+ONLINE_HELP = "Adressen online geocoderen bij PDOK / geocode addresses online (default: cache only)."
+LANG_HELP = "Taal van kaarten: nl of en / language of the maps."
+
+
+def _fail(err: AccessibilityError) -> None:
+    console.print(f"[bold red]Fout / error:[/] {err}")
+    raise typer.Exit(1)
+
+
+def _load(region: str, cache_dir: Path | None, online: bool):
+    from accessibility.jobs.region import RegionData
+
+    return RegionData.load(region, cache_dir=cache_dir, offline=not online)
+
+
+def _print_timings(seconds: dict[str, float]) -> None:
+    parts = ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
+    console.print(f"[dim]tijd / time: {parts}[/]")
+
+
+def _print_frame(title: str, frame, max_rows: int = 30) -> None:
+    table = Table(title=title, show_lines=False)
+    for col in frame.columns:
+        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fiu" else "left")
+    for row in frame.head(max_rows).itertuples(index=False):
+        table.add_row(*[f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row])
+    console.print(table)
+
+
+@app.command("isochrones")
+def isochrones_command(
+    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
+    out: Path = typer.Option(Path("output/demo/isochrones"), "--out", "-o", help=OUT_HELP),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
+    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+) -> None:
+    """Isochronen rond elk steunpunt (15/30/45/60 min) / isochrones around every steunpunt."""
+    from accessibility.jobs.isochrones import run_isochrones
+
+    try:
+        data = _load(region, cache_dir, online)
+        with console.status("isochronen berekenen / computing isochrones..."):
+            result = run_isochrones(data, out, lang=lang)
+    except AccessibilityError as err:
+        _fail(err)
+    if data.synthetic:
+        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    _print_frame(f"Isochronen – {data.config.title}", result.summary)
+    for warning in data.warnings:
+        console.print(f"[yellow]let op / note:[/] {warning}")
+    console.print(f"Uitvoer / output: {result.out_dir} ({len(list(result.out_dir.iterdir()))} bestanden)")
+    _print_timings(result.seconds)
+
+
+@app.command("whitespots")
+def whitespots_command(
+    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
+    out: Path = typer.Option(Path("output/demo/whitespots"), "--out", "-o", help=OUT_HELP),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
+    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+) -> None:
+    """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
+    from accessibility.jobs.whitespots import run_whitespots
+
+    try:
+        data = _load(region, cache_dir, online)
+        with console.status("witte vlekken berekenen / computing white spots..."):
+            result = run_whitespots(data, out, lang=lang)
+    except AccessibilityError as err:
+        _fail(err)
+    if data.synthetic:
+        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    region_row = result.coverage.region
+    console.print(
+        f"Inwoners {region_row['population']:,.0f}; buiten de norm "
+        f"{100 * region_row['share_beyond_norm']:.1f} %; witte-vlekbuurten "
+        f"{int(region_row['n_witte_vlekken'])} van {int(region_row['n_buurten'])}")
+    _print_frame("Tijdvakken / time windows", result.time_windows)
+    for warning in data.warnings:
+        console.print(f"[yellow]let op / note:[/] {warning}")
+    console.print(f"Rapport / report: {result.out_dir / 'rapport.html'}")
+    _print_timings(result.seconds)
+
+
+@app.command("check-location")
+def check_location_command(
+    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
+    address: str | None = typer.Option(None, "--address", help="Adres van de kandidaat / candidate address."),
+    lat: float | None = typer.Option(None, "--lat", help="Breedtegraad (WGS84) / latitude."),
+    lon: float | None = typer.Option(None, "--lon", help="Lengtegraad (WGS84) / longitude."),
+    candidates: Path | None = typer.Option(
+        None, "--candidates", help="Bestand met kandidaten (CSV als locatielijst) / file of candidates."),
+    name: str = typer.Option("kandidaat", "--name", help="Naam bij --lat/--lon / name for --lat/--lon."),
+    out: Path = typer.Option(Path("output/demo/check-location"), "--out", "-o", help=OUT_HELP),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
+    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+) -> None:
+    """Toets een voorgestelde locatie: wat voegt ze toe? / check what a proposed location adds."""
+    import numpy as np
+
+    from accessibility.jobs.candidates import (
+        candidate_frame,
+        candidate_from_address,
+        candidates_from_file,
+    )
+    from accessibility.jobs.check_location import run_check_location
+
+    given = sum(x is not None for x in (address, candidates)) + (lat is not None or lon is not None)
+    if given != 1 or (lat is None) != (lon is None):
+        console.print("[bold red]Fout / error:[/] geef precies een van --address, --lat en --lon "
+                      "samen, of --candidates / give exactly one of --address, --lat with --lon, "
+                      "or --candidates")
+        raise typer.Exit(2)
+    try:
+        data = _load(region, cache_dir, online)
+        if address is not None:
+            frame = candidate_from_address(data, address)
+        elif candidates is not None:
+            frame = candidates_from_file(data, candidates)
+        else:
+            frame = candidate_frame([name], [name], np.array([lat]), np.array([lon]), "coordinates")
+        with console.status("kandidaten doorrekenen / evaluating candidates..."):
+            result = run_check_location(data, frame, out, lang=lang)
+    except AccessibilityError as err:
+        _fail(err)
+    if data.synthetic:
+        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    _print_frame("Wat voegt de locatie toe? / what does it add?", result.table)
+    for row in result.rejected.itertuples():
+        console.print(f"[red]afgewezen / rejected:[/] {row.id} ({row.name}): {row.reason}")
+    console.print(f"Rapport / report: {result.out_dir / 'rapport_locatietoets.html'}")
+    console.print(f"[dim]{result.candidates_per_second:.1f} kandidaten/s (routing)[/]")
+    _print_timings(result.seconds)
+
+
+@app.command("suggest")
+def suggest_command(
+    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
+    k: int = typer.Option(3, "-k", "--k", min=1, help="Aantal nieuwe steunpunten / number of new sites."),
+    candidates: Path | None = typer.Option(
+        None, "--candidates", help="Eigen kandidatenlijst (anders: stations, haltes, buurtcentra) / "
+        "own candidate file (default: generated)."),
+    method: str = typer.Option("auto", "--method", help="auto, exact of greedy."),
+    out: Path = typer.Option(Path("output/demo/suggest"), "--out", "-o", help=OUT_HELP),
+    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
+    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
+    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+) -> None:
+    """Waar helpen k nieuwe steunpunten het meest? / where do k new steunpunten help most?"""
+    from accessibility.jobs.candidates import candidates_from_file
+    from accessibility.jobs.suggest import run_suggest
+
+    try:
+        data = _load(region, cache_dir, online)
+        pool = candidates_from_file(data, candidates) if candidates is not None else None
+        with console.status("locaties kiezen / choosing sites..."):
+            result = run_suggest(data, k, out, candidates=pool, method=method, lang=lang)
+    except AccessibilityError as err:
+        _fail(err)
+    if data.synthetic:
+        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    _print_frame(f"Voorgestelde locaties ({result.siting.method})", result.ranking)
+    console.print(f"[dim]{result.n_candidates} kandidaten, "
+                  f"{result.candidates_per_second:.1f} kandidaten/s (routing)[/]")
+    console.print(f"Rapport / report: {result.out_dir / 'rapport_suggesties.html'}")
+    _print_timings(result.seconds)

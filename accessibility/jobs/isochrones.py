@@ -1,0 +1,187 @@
+"""The isochrone job: travel-time isochrones around every location of a region.
+
+For every location a travel-time surface on the region's analysis grid
+(time from each cell *to* the location, the direction visitors travel), then
+contour polygons per cutoff, maps and a summary table. All outputs are written
+into a temporary folder that replaces the output folder only when the job
+completes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from accessibility import maps, webmaps
+from accessibility.grid import Grid, make_grid
+from accessibility.io import atomic_dir, atomic_path
+from accessibility.isochrones import isochrone_areas, isochrone_polygons, write_geopackage
+from accessibility.jobs.region import RegionData
+from accessibility.reach import times_to_nearest
+from accessibility.streets import require_snapped
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class IsochroneResult:
+    """What the isochrone job produced."""
+
+    out_dir: Path
+    isochrones: gpd.GeoDataFrame
+    summary: pd.DataFrame
+    files: list[Path]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def region_area(data: RegionData) -> shapely.Geometry:
+    """The study area: the union of the region's buurten (metric CRS)."""
+    return shapely.union_all(data.buurten.gdf.geometry.values)
+
+
+def location_surfaces(data: RegionData, locations: gpd.GeoDataFrame, grid: Grid) -> np.ndarray:
+    """Travel time (minutes) from every grid cell to each location.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (n_locations, n_cells)
+        NaN where the location is not reachable within the maximum time.
+    """
+    lon, lat = grid.centres_lonlat()
+    cells = data.link(lat, lon)
+    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy())
+    require_snapped(targets.snap, list(locations["id"]), "locations")
+    groups = [np.array([i]) for i in range(len(locations))]
+    return times_to_nearest(data.network, cells, targets, groups, data.params)
+
+
+def population_within(data: RegionData, locations: gpd.GeoDataFrame,
+                      cutoffs: tuple[int, ...]) -> pd.DataFrame:
+    """Inhabitants within each cutoff of each location (from the population points)."""
+    points = data.population.gdf
+    origins = data.link(points["lat"].to_numpy(), points["lon"].to_numpy())
+    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy())
+    groups = [np.array([i]) for i in range(len(locations))]
+    times = times_to_nearest(data.network, origins, targets, groups, data.params)
+    population = points["population"].to_numpy()
+    rows = {f"inwoners_binnen_{c}_min": [(population * (t <= c)).sum() for t in times]
+            for c in cutoffs}
+    return pd.DataFrame({"location_id": list(locations["id"]), **rows}).round(0)
+
+
+def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> IsochroneResult:
+    """Compute isochrones for every pinned location of the region and write the outputs.
+
+    Outputs in ``out_dir``: ``isochrones.gpkg`` (layers ``isochrones``,
+    ``locations``, ``stops``), ``isochrones.geojson`` (WGS84),
+    ``summary.csv``, ``unpinned_locations.csv``, one PNG map per location,
+    ``overview.png``, ``isochrones.html`` and ``metadata.json``.
+    """
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    cfg = data.config
+    cutoffs = tuple(cfg.analysis.cutoffs_minutes)
+    locations = data.locations.pinned.copy()
+    _ = data.network  # build or load it before timing the routing
+    timings["network"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    area = region_area(data)
+    grid = make_grid(area, cfg.analysis.grid_cell_m, cfg.crs)
+    surfaces = location_surfaces(data, locations, grid)
+    timings["routing"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    ids = list(locations["id"])
+    polygons = isochrone_polygons(grid, surfaces, ids, cutoffs)
+    areas = isochrone_areas(grid, surfaces, ids, cutoffs)
+    reach = population_within(data, locations, cutoffs)
+    summary = _summary_table(locations, areas, reach, cutoffs)
+    timings["polygons"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    locations_metric = locations.to_crs(cfg.crs)
+    stops = _stops_frame(data).to_crs(cfg.crs)
+    boundaries = data.buurten.gdf
+    caption = data.caption_params()
+    files: list[Path] = []
+    with atomic_dir(out_dir) as tmp:
+        files.append(write_geopackage(
+            {"isochrones": polygons, "locations": locations_metric, "stops": stops},
+            tmp / "isochrones.gpkg"))
+        with atomic_path(tmp / "isochrones.geojson") as p:
+            polygons.to_crs("EPSG:4326").to_file(p, driver="GeoJSON")
+        _write_csv(summary, tmp / "summary.csv")
+        _write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv")
+        title_suffix = " (synthetische demo)" if data.synthetic else ""
+        for loc in locations_metric.itertuples():
+            files.append(maps.plot_isochrones(
+                polygons[polygons["location_id"] == loc.id], loc.geometry, stops, boundaries,
+                f"{loc.name}{title_suffix}", caption, tmp / f"isochrones_{_slug(loc.id)}.png",
+                norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+        files.append(maps.plot_overview(
+            polygons, locations_metric, boundaries,
+            f"Bereikbaarheid binnen {cfg.analysis.norm_minutes} min – {cfg.title}",
+            caption, tmp / "overview.png", norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+        files.append(webmaps.isochrone_webmap(
+            polygons, locations_metric, tmp / "isochrones.html", stops=stops,
+            boundaries=boundaries, title=f"Isochronen – {cfg.title}", caption_params=caption,
+            norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+        _write_metadata(data, tmp / "metadata.json", grid=grid, timings=timings)
+        files = [out_dir / f.name for f in files]
+    timings["outputs"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return IsochroneResult(out_dir, polygons, summary, files, timings)
+
+
+def _summary_table(locations: gpd.GeoDataFrame, areas: pd.DataFrame, reach: pd.DataFrame,
+                   cutoffs: tuple[int, ...]) -> pd.DataFrame:
+    wide = areas.pivot(index="location_id", columns="cutoff", values="area_km2")
+    wide.columns = [f"oppervlak_km2_{int(c)}_min" for c in wide.columns]
+    base = pd.DataFrame({"location_id": locations["id"], "naam": locations["name"],
+                         "soort": locations["kind"], "capaciteit": locations["capacity_weight"]})
+    return (base.merge(wide.reset_index(), on="location_id", how="left")
+            .merge(reach, on="location_id", how="left"))
+
+
+def _stops_frame(data: RegionData) -> gpd.GeoDataFrame:
+    stops = data.network.stops
+    return gpd.GeoDataFrame(
+        {"stop_id": stops["stop_id"].to_numpy(), "stop_name": stops["stop_name"].to_numpy()},
+        geometry=gpd.points_from_xy(stops["stop_lon"], stops["stop_lat"]), crs="EPSG:4326")
+
+
+def _slug(value: object) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(value))
+
+
+def _write_csv(frame: pd.DataFrame, path: Path) -> None:
+    with atomic_path(path) as p:
+        pd.DataFrame(frame).drop(columns="geometry", errors="ignore").to_csv(p, index=False)
+
+
+def _write_metadata(data: RegionData, path: Path, **extra) -> None:
+    grid: Grid | None = extra.pop("grid", None)
+    meta = {
+        "region": data.config.name,
+        "title": data.config.title,
+        "synthetic": data.synthetic,
+        "parameters": data.params.describe(),
+        "norm_minutes": data.config.analysis.norm_minutes,
+        "cutoffs_minutes": list(data.config.analysis.cutoffs_minutes),
+        "grid": None if grid is None else {"cell_m": grid.cell_m, "n_cells": grid.n_cells,
+                                           "crs": grid.crs},
+        "warnings": data.warnings,
+        **extra,
+    }
+    with atomic_path(path) as p:
+        p.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
+

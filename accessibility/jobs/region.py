@@ -1,0 +1,201 @@
+"""Everything a job needs about one region, loaded once and shared.
+
+The isochrone, white-spot, check-location and siting jobs all start from the
+same inputs: the region configuration, the transport network, the steunpunten,
+the buurten with their EPA estimate and the population points. This module
+loads them lazily (a job only pays for what it uses) and turns the region's
+analysis settings into :class:`~accessibility.reach.TravelParameters`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+
+from accessibility.analysis.buurten import Buurten, read_buurten
+from accessibility.analysis.epa import EpaEstimate, estimate_epa, read_prevalence_table
+from accessibility.analysis.population import PopulationPoints, population_points
+from accessibility.config import RegionConfig, ResolvedInputs, TimeWindow, load_region
+from accessibility.errors import ConfigError, InputError
+from accessibility.geocode import GeocodeCache, PdokGeocoder
+from accessibility.gtfs import feed_date_range
+from accessibility.locations import LocationSet, read_locations
+from accessibility.network import TransportNetwork
+from accessibility.reach import PointLinks, TravelParameters, link_points
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RegionData:
+    """Lazily loaded inputs of one region.
+
+    Parameters
+    ----------
+    config : RegionConfig
+    cache_dir : Path, optional
+        Cache root for fetched data and built networks.
+    offline : bool
+        Geocode from the cache only (default True: jobs never go online
+        unless asked).
+    """
+
+    config: RegionConfig
+    cache_dir: Path | None = None
+    offline: bool = True
+    warnings: list[str] = field(default_factory=list)
+
+    @classmethod
+    def load(cls, region: str | Path, *, cache_dir: Path | None = None,
+             offline: bool = True) -> RegionData:
+        """Load a region by name or path (:func:`accessibility.config.load_region`)."""
+        return cls(load_region(region), cache_dir=cache_dir, offline=offline)
+
+    @cached_property
+    def inputs(self) -> ResolvedInputs:
+        """Absolute input paths; a missing file gets an error that says to fetch it."""
+        inputs = self.config.resolve_inputs(self.cache_dir)
+        for what, path in (("OSM extract", inputs.osm), ("buurten", inputs.buurten),
+                           *(("GTFS feed", g) for g in inputs.gtfs)):
+            if not Path(path).exists():
+                raise ConfigError(
+                    f"region {self.config.name!r}: {what} {path} does not exist; run "
+                    f"'accessibility data fetch --region {self.config.name}' first "
+                    f"(or set it under [inputs] in {self.config.path})")
+        return inputs
+
+    @property
+    def synthetic(self) -> bool:
+        """True for the generated demo region."""
+        return self.config.synthetic
+
+    @cached_property
+    def network(self) -> TransportNetwork:
+        """Streets + timetable + stop links (cached on disk between runs)."""
+        network_cache = None if self.cache_dir is None else Path(self.cache_dir) / "networks"
+        return TransportNetwork(self.inputs.osm, list(self.inputs.gtfs), cache_dir=network_cache)
+
+    def analysis_date(self, window: TimeWindow) -> dt.date:
+        """Service date of a time window within the feeds' validity."""
+        ranges = [feed_date_range(self.network.feed, fid) for fid in self.network.feed.feed_ids]
+        ranges = [r for r in ranges if r is not None]
+        if not ranges:
+            raise InputError(f"the GTFS feeds {list(map(str, self.inputs.gtfs))} have no service dates")
+        start = min(r[0] for r in ranges)
+        end = max(r[1] for r in ranges)
+        return window.analysis_date(start, end)
+
+    def travel_parameters(self, window: TimeWindow | None = None) -> TravelParameters:
+        """The region's routing parameters for its main window (or another one)."""
+        a = self.config.analysis
+        window = window or a.window
+        return TravelParameters(
+            date=self.analysis_date(window),
+            departure_time=window.departure_time,
+            window_minutes=window.window_minutes,
+            percentile=a.percentile,
+            max_time_minutes=a.max_time_minutes,
+            speed_walking_kmh=a.speed_walking_kmh,
+        )
+
+    @cached_property
+    def params(self) -> TravelParameters:
+        """Routing parameters of the main analysis window."""
+        return self.travel_parameters()
+
+    def caption_params(self, params: TravelParameters | None = None) -> dict[str, object]:
+        """Parameters for map captions (keys of :func:`accessibility.maps.format_caption`)."""
+        p = params or self.params
+        start = dt.datetime.combine(p.date, p.departure_time)
+        end = start + dt.timedelta(minutes=p.window_minutes)
+        return {
+            "date": p.date.isoformat(),
+            "window": f"{start:%H:%M}-{end:%H:%M}",
+            "percentile": f"p{p.percentile}",
+            "walking_speed_kmh": p.speed_walking_kmh,
+            "max_trip_minutes": p.max_time_minutes,
+            "engine": "accessibility (profile search)",
+            "norm_minutes": self.config.analysis.norm_minutes,
+            "synthetic": self.synthetic,
+        }
+
+    @cached_property
+    def locations(self) -> LocationSet:
+        """Steunpunten of the region, geocoded from the cache (or online when allowed)."""
+        if self.inputs.locations is None:
+            raise ConfigError(f"region {self.config.name!r} has no [inputs] locations file "
+                              f"in {self.config.path}")
+        geocoder = PdokGeocoder(
+            base_url=self.config.sources.locatieserver_url,
+            cache=GeocodeCache(self.inputs.geocode_cache),
+            offline=self.offline,
+        )
+        located = read_locations(self.inputs.locations, geocoder)
+        if len(located.unpinned):
+            for row in located.unpinned.itertuples():
+                self.warnings.append(f"steunpunt {row.id} ({row.name}) not on the map: {row.reason}")
+        if located.pinned.empty:
+            raise InputError(f"{self.inputs.locations}: no location could be pinned to a point; "
+                             "add coordinates or addresses")
+        return located
+
+    def steunpunten(self, kinds: tuple[str, ...] = ("steunpunt", "satellite")) -> gpd.GeoDataFrame:
+        """Pinned locations of the given kinds (WGS84)."""
+        pinned = self.locations.pinned
+        chosen = pinned[pinned["kind"].isin(kinds)].reset_index(drop=True)
+        if chosen.empty:
+            raise InputError(f"{self.inputs.locations}: no location of kind {', '.join(kinds)}")
+        return chosen
+
+    @cached_property
+    def buurten(self) -> Buurten:
+        """CBS buurten in the region's metric CRS."""
+        buurten = read_buurten(self.inputs.buurten, crs=self.config.crs)
+        self.warnings.extend(buurten.warnings)
+        return buurten
+
+    @cached_property
+    def epa(self) -> EpaEstimate:
+        """Buurten with their EPA estimate (gemeente table, else province, else national)."""
+        table = (read_prevalence_table(self.inputs.prevalence)
+                 if self.inputs.prevalence is not None else None)
+        estimate = estimate_epa(self.buurten.gdf, table, province=self.config.province)
+        self.warnings.extend(estimate.warnings)
+        return estimate
+
+    @cached_property
+    def population(self) -> PopulationPoints:
+        """Population points on the analysis grid, near streets."""
+        street_x, street_y = _street_xy(self.network.streets, self.config.crs)
+        points = population_points(
+            self.buurten.gdf, cell_size_m=self.config.analysis.grid_cell_m,
+            street_x=street_x, street_y=street_y,
+        )
+        self.warnings.extend(points.warnings)
+        return points
+
+    def link(self, lat: np.ndarray, lon: np.ndarray, params: TravelParameters | None = None) -> PointLinks:
+        """Snap points to the streets and link them to stops."""
+        return link_points(self.network, np.asarray(lat, float), np.asarray(lon, float),
+                           params or self.params)
+
+    def with_window(self, name: str) -> TravelParameters:
+        """Travel parameters of a named time window of the region."""
+        return self.travel_parameters(self.config.time_window(name))
+
+
+def _street_xy(streets, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """Street node coordinates in ``crs`` (metres)."""
+    if streets.crs == crs:
+        return streets.x, streets.y
+    from pyproj import Transformer
+
+    transformer = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    return transformer.transform(streets.lon, streets.lat)
+

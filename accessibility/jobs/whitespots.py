@@ -1,0 +1,177 @@
+"""The white-spot job: travel time to the nearest steunpunt per buurt, need vs supply.
+
+Steps: population points inside the buurten carry the buurt's EPA estimate;
+one backward profile search from all steunpunten gives every point its travel
+time to the nearest one; the coverage module turns that into buurt, gemeente
+and region figures against the norm; the need formula sets demand against the
+capacity-weighted supply; the same coverage is repeated for the region's other
+time windows (weekday evening, Saturday). Outputs: GeoPackage, CSV tables,
+maps and a Dutch HTML report.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from accessibility import maps, webmaps
+from accessibility.analysis.coverage import (
+    CoverageResult,
+    assign_gemeente,
+    need_vs_supply,
+    summarise_coverage,
+)
+from accessibility.analysis.epa import add_epa_to_points
+from accessibility.io import atomic_dir
+from accessibility.isochrones import write_geopackage
+from accessibility.jobs.isochrones import _write_csv, _write_metadata
+from accessibility.jobs.region import RegionData
+from accessibility.jobs.report_text import whitespot_report
+from accessibility.reach import PointLinks, TravelParameters, times_to_nearest
+from accessibility.report import write_report
+from accessibility.streets import require_snapped
+
+log = logging.getLogger(__name__)
+
+EXISTING_KINDS = ("steunpunt", "satellite")
+"""Location kinds that count as existing supply (``proposed`` does not)."""
+
+
+@dataclass
+class WhitespotResult:
+    """What the white-spot job computed and wrote."""
+
+    out_dir: Path
+    coverage: CoverageResult
+    buurten: gpd.GeoDataFrame
+    need: pd.DataFrame
+    time_windows: pd.DataFrame
+    files: list[Path]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass
+class CoverageInputs:
+    """Population points with EPA, linked to the network, and the steunpunten."""
+
+    points: gpd.GeoDataFrame
+    origins: PointLinks
+    steunpunten: gpd.GeoDataFrame
+    targets: PointLinks
+
+
+def coverage_inputs(data: RegionData, kinds: tuple[str, ...] = EXISTING_KINDS) -> CoverageInputs:
+    """Link population points and steunpunten of the region to the network."""
+    points = add_epa_to_points(data.population.gdf, data.epa.buurten)
+    steunpunten = data.steunpunten(kinds)
+    origins = data.link(points["lat"].to_numpy(), points["lon"].to_numpy())
+    targets = data.link(steunpunten.geometry.y.to_numpy(), steunpunten.geometry.x.to_numpy())
+    require_snapped(targets.snap, list(steunpunten["id"]), "steunpunten")
+    return CoverageInputs(points, origins, steunpunten, targets)
+
+
+def nearest_times(data: RegionData, inputs: CoverageInputs,
+                  params: TravelParameters | None = None) -> np.ndarray:
+    """Minutes from every population point to its nearest steunpunt (NaN: unreachable)."""
+    group = [np.arange(len(inputs.steunpunten))]
+    return times_to_nearest(data.network, inputs.origins, inputs.targets, group,
+                            params or data.params)[0]
+
+
+def buurt_layer(data: RegionData, coverage: CoverageResult) -> gpd.GeoDataFrame:
+    """Buurt polygons with every figure, and the columns the maps read."""
+    epa_cols = ["buurtcode", "epa_prevalence_percent", "epa_prevalence_source"]
+    layer = (data.buurten.gdf
+             .merge(data.epa.buurten[epa_cols], on="buurtcode", how="left")
+             .merge(coverage.buurten.drop(columns=["gemeentecode"]), on="buurtcode", how="left"))
+    layer["reistijdklasse"] = layer["time_class"]
+    layer["reistijd_min"] = layer["median_time_min"].replace(np.inf, np.nan)
+    layer["witte_vlek"] = layer["witte_vlek"].fillna(False).astype(bool)
+    return gpd.GeoDataFrame(layer, geometry="geometry", crs=data.buurten.gdf.crs)
+
+
+def _window_order(name: str) -> tuple[int, str]:
+    known = ("weekday_daytime", "weekday_evening", "saturday")
+    return (known.index(name) if name in known else len(known), name)
+
+
+def time_window_table(data: RegionData, inputs: CoverageInputs) -> pd.DataFrame:
+    """Region coverage for each of the region's time windows."""
+    a = data.config.analysis
+    rows = []
+    for name in sorted(data.config.time_windows, key=_window_order):
+        params = data.with_window(name)
+        times = nearest_times(data, inputs, params)
+        cov = summarise_coverage(inputs.points, times, a.norm_minutes, a.white_spot_share,
+                                 a.cutoffs_minutes)
+        region = cov.region
+        rows.append({
+            "tijdvak": name,
+            "datum": params.date.isoformat(),
+            "vertrek": f"{params.departure_time.strftime('%H:%M')} +{params.window_minutes} min",
+            "mediane_reistijd_min": region["median_time_min"],
+            "inwoners_buiten_norm": region["population_beyond_norm"],
+            "aandeel_buiten_norm_pct": 100 * region["share_beyond_norm"],
+            "epa_schatting_buiten_norm": region["epa_estimate_beyond_norm"],
+            "witte_vlekken": int(region["n_witte_vlekken"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
+                   kinds: tuple[str, ...] = EXISTING_KINDS) -> WhitespotResult:
+    """Compute coverage, white spots and need vs supply; write tables, maps and the report."""
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    a = data.config.analysis
+    inputs = coverage_inputs(data, kinds)
+    timings["inputs"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    times = nearest_times(data, inputs)
+    timings["routing"] = time.perf_counter() - t
+    t = time.perf_counter()
+    coverage = summarise_coverage(inputs.points, times, a.norm_minutes, a.white_spot_share,
+                                  a.cutoffs_minutes)
+    supply = assign_gemeente(inputs.steunpunten, data.buurten.gdf)
+    data.warnings.extend(supply.warnings)
+    need = need_vs_supply(data.epa.buurten, supply.steunpunten)
+    buurten = buurt_layer(data, coverage)
+    timings["analysis"] = time.perf_counter() - t
+    t = time.perf_counter()
+    windows = time_window_table(data, inputs)
+    timings["time_windows"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    caption = data.caption_params()
+    steunpunten_metric = inputs.steunpunten.to_crs(data.config.crs)
+    points_layer = inputs.points.assign(travel_time_min=times)
+    files: list[Path] = []
+    with atomic_dir(out_dir) as tmp:
+        files.append(write_geopackage(
+            {"buurten": buurten, "population_points": points_layer,
+             "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg"))
+        for name, frame in (("buurten.csv", buurten), ("gemeenten.csv", coverage.gemeenten),
+                            ("need_supply.csv", need), ("time_windows.csv", windows)):
+            _write_csv(frame, tmp / name)
+            files.append(tmp / name)
+        title = f"Witte vlekken – {data.config.title}"
+        map_png = maps.plot_whitespots(buurten, steunpunten_metric, a.norm_minutes, title,
+                                       caption, tmp / "whitespots.png", lang=lang)
+        files.append(map_png)
+        files.append(webmaps.whitespot_webmap(
+            buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
+            title=title, caption_params=caption, lang=lang))
+        report = whitespot_report(data, coverage, buurten, need, windows, map_png)
+        files.append(write_report(report, tmp / "rapport.html"))
+        _write_metadata(data, tmp / "metadata.json", timings=timings)
+        files = [out_dir / f.name for f in files]
+    timings["outputs"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+    return WhitespotResult(out_dir, coverage, buurten, need, windows, files, timings)
