@@ -467,7 +467,9 @@ def travel_time_arrays(
     else:
         egress = _empty_csr(network.n_stops)
     d_linked = np.flatnonzero(d_snap.ok)
-    d_sub = _subset(d_snap, d_linked)
+    stop_linked = np.flatnonzero(network.stop_snap.ok) if transit_modes else np.empty(0, np.int64)
+    n_target_stops = len(stop_linked)
+    targets = _concat_snaps(_subset(network.stop_snap, stop_linked), _subset(d_snap, d_linked))
     same_i, same_j = _identical_points(origins_p, dest_p)
     access_egress_s = time.perf_counter() - t0
     raptor_s = 0.0
@@ -483,22 +485,26 @@ def travel_time_arrays(
         hi = min(n_orig, lo + batch)
         t0 = time.perf_counter()
         o_sub = _subset(o_snap, np.arange(lo, hi))
-        if transit_modes:
-            access = _walk_seconds_csr(network.point_stop_distances(o_sub, walk_limit_m),
-                                       speed_walking)  # fmt: skip
-        else:
-            access = _empty_csr(hi - lo)
         o_linked = np.flatnonzero(o_sub.ok)
-        walk_m = sp.coo_array(
-            point_to_point_distances(network.streets, _subset(o_sub, o_linked), d_sub, walk_limit_m)
+        # One street search per origin reaches both the stops (access) and the
+        # destinations (walk-only trips).
+        dist = sp.coo_array(
+            point_to_point_distances(network.streets, _subset(o_sub, o_linked), targets, walk_limit_m)
         )
+        is_stop = dist.col < n_target_stops
+        rows = o_linked[dist.row]
+        access = _walk_seconds_csr(
+            _min_csr(rows[is_stop], stop_linked[dist.col[is_stop]], dist.data[is_stop],
+                     (hi - lo, network.n_stops)),
+            speed_walking,
+        )  # fmt: skip
         # Linked origins and destinations at identical coordinates are 0 m apart
         # (the street path would count both snap offsets).
         here = (same_i >= lo) & (same_i < hi) & o_snap.ok[same_i] & d_snap.ok[same_j]
         walk_csr = _min_csr(
-            np.concatenate([o_linked[walk_m.row], same_i[here] - lo]),
-            np.concatenate([d_linked[walk_m.col], same_j[here]]),
-            np.concatenate([walk_m.data, np.zeros(int(here.sum()))]),
+            np.concatenate([rows[~is_stop], same_i[here] - lo]),
+            np.concatenate([d_linked[dist.col[~is_stop] - n_target_stops], same_j[here]]),
+            np.concatenate([dist.data[~is_stop], np.zeros(int(here.sum()))]),
             (hi - lo, n_dest),
         )
         walk = _walk_seconds_csr(walk_csr, speed_walking)
@@ -532,6 +538,17 @@ def _subset(snap, index: np.ndarray):
     from accessibility.network import _subset_snap
 
     return _subset_snap(snap, np.asarray(index))
+
+
+def _concat_snaps(first, second):
+    """Two SnapResults (of the same network) as one, ``first`` then ``second``."""
+    return dataclasses.replace(
+        first,
+        **{
+            name: np.concatenate([getattr(first, name), getattr(second, name)])
+            for name in ("node_a", "node_b", "dist_a_m", "dist_b_m", "offset_m", "ok")
+        },
+    )
 
 
 def _empty_csr(n_rows: int) -> tuple[np.ndarray, ...]:
