@@ -1,0 +1,127 @@
+"""Benchmark the nearest-steunpunt search used by white spots, check-location and suggest.
+
+Measures, after the network is built (the build and first numba compile are
+reported separately):
+
+* coverage: travel time from every population point to the nearest of a set
+  of steunpunten (one backward profile search for all of them), 60-minute
+  window, p50 — on the demo region (its population points and steunpunten),
+  on 30,000 random points in the demo region, and on Porto Alegre (1,227
+  hexgrid cells as population points, 5 points of interest as steunpunten,
+  departure 2019-05-13 14:00);
+* candidates per second: one more backward search per candidate, evaluated at
+  the same population points (what check-location and suggest do);
+* the ratio to the RAPTOR engine doing the same job as an origins x
+  destinations matrix followed by a minimum (the r5py way).
+
+Usage::
+
+    python scripts/bench_reach.py [--shared ../shared/data] [--skip-raptor]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from accessibility.jobs.region import RegionData
+from accessibility.network import TransportNetwork
+from accessibility.reach import TravelParameters, link_points, times_to_nearest
+from accessibility.routing import travel_time_arrays
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+POA_STEUNPUNTEN = ["public_market", "santa_casa_hospital", "farrapos_station",
+                   "iguatemi_shopping_center", "beira_rio_stadium"]
+
+
+def _timed(fn):
+    t0 = time.perf_counter()
+    result = fn()
+    return result, time.perf_counter() - t0
+
+
+def bench(name: str, network, params: TravelParameters, pts_lat, pts_lon, tgt_lat, tgt_lon,
+          raptor: bool, rows: list[dict]) -> None:
+    origins, t_link = _timed(lambda: link_points(network, pts_lat, pts_lon, params))
+    targets = link_points(network, tgt_lat, tgt_lon, params)
+    group = [np.arange(len(tgt_lat))]
+    times_to_nearest(network, origins, targets, group, params)  # warm (numba, timetable)
+    times, t_cov = _timed(lambda: times_to_nearest(network, origins, targets, group, params))
+    singles = [np.array([i]) for i in range(len(tgt_lat))]
+    _, t_cand = _timed(lambda: times_to_nearest(network, origins, targets, singles, params))
+    row = {"case": name, "points": len(pts_lat), "steunpunten": len(tgt_lat),
+           "link_s": t_link, "coverage_s": t_cov, "candidates_per_s": len(singles) / t_cand,
+           "reachable_share": float(np.mean(~np.isnan(times)))}
+    if raptor:
+        def matrix():
+            o = gpd.GeoDataFrame({"id": np.arange(len(pts_lat))},
+                                 geometry=gpd.points_from_xy(pts_lon, pts_lat), crs=4326)
+            d = gpd.GeoDataFrame({"id": np.arange(len(tgt_lat))},
+                                 geometry=gpd.points_from_xy(tgt_lon, tgt_lat), crs=4326)
+            return travel_time_arrays(
+                network, o, d, departure=dt.datetime.combine(params.date, params.departure_time),
+                departure_time_window=dt.timedelta(minutes=params.window_minutes),
+                max_time=dt.timedelta(minutes=params.max_time_minutes),
+                max_time_walking=dt.timedelta(minutes=params.max_walk_minutes))
+        _, t_raptor = _timed(matrix)
+        row["raptor_matrix_s"] = t_raptor
+        row["speedup"] = t_raptor / t_cov
+    rows.append(row)
+    print(row, flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--skip-raptor", action="store_true")
+    args = parser.parse_args()
+    rows: list[dict] = []
+    cache = Path(tempfile.mkdtemp())
+
+    demo, t_build = _timed(lambda: RegionData.load("demo", cache_dir=cache))
+    _, t_build = _timed(lambda: demo.network)
+    print(f"demo network build: {t_build:.1f} s", flush=True)
+    points = demo.population.gdf
+    sp = demo.steunpunten()
+    bench("demo population points", demo.network, demo.params, points["lat"].to_numpy(),
+          points["lon"].to_numpy(), sp.geometry.y.to_numpy(), sp.geometry.x.to_numpy(),
+          not args.skip_raptor, rows)
+    rng = np.random.default_rng(0)
+    lat0, lat1 = points["lat"].min(), points["lat"].max()
+    lon0, lon1 = points["lon"].min(), points["lon"].max()
+    bench("demo 30,000 random points", demo.network, demo.params,
+          rng.uniform(lat0, lat1, 30_000), rng.uniform(lon0, lon1, 30_000),
+          sp.geometry.y.to_numpy(), sp.geometry.x.to_numpy(), False, rows)
+
+    poa = args.shared / "poa"
+    if poa.is_dir():
+        net, t_poa = _timed(lambda: TransportNetwork(
+            poa / "poa_osm.pbf", [poa / "poa_eptc.zip", poa / "poa_trensurb.zip"], cache_dir=cache))
+        print(f"POA network build: {t_poa:.1f} s", flush=True)
+        hexes = pd.read_csv(poa / "poa_hexgrid.csv")
+        poi = pd.read_csv(poa / "poa_points_of_interest.csv").set_index("id").loc[POA_STEUNPUNTEN]
+        params = TravelParameters(date=dt.date(2019, 5, 13), departure_time=dt.time(14, 0),
+                                  window_minutes=60, max_time_minutes=120)
+        bench("POA 1,227 hexes, 5 POIs", net, params, hexes["lat"].to_numpy(),
+              hexes["lon"].to_numpy(), poi["lat"].to_numpy(), poi["lon"].to_numpy(),
+              not args.skip_raptor, rows)
+        bench("POA 30,000 random points, 5 POIs", net, params,
+              rng.uniform(hexes["lat"].min(), hexes["lat"].max(), 30_000),
+              rng.uniform(hexes["lon"].min(), hexes["lon"].max(), 30_000),
+              poi["lat"].to_numpy(), poi["lon"].to_numpy(), False, rows)
+    else:
+        print(f"skipping Porto Alegre: {poa} not found")
+    print(pd.DataFrame(rows).round(3).to_string(index=False))
+    print(f"peak memory: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
