@@ -332,7 +332,7 @@ def test_isochrone_webmap_has_a_layer_per_cutoff_markers_and_legend(tmp_path):
         "Herstelnetwerk West",
         "Isochronen regio",
         "binnen 15 min",
-        "Bereikbaar met het OV vanaf het steunpunt",
+        "Reistijd met het OV naar het steunpunt",
         "SYNTHETISCHE GEGEVENS",
         "L.control.layers",
         "service.pdok.nl/brt/achtergrondkaart",
