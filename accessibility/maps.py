@@ -33,6 +33,8 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
+from accessibility.analysis.coverage import UNREACHABLE_CLASS as UNREACHABLE
+from accessibility.analysis.coverage import classify_times, time_class_labels
 from accessibility.errors import InputError
 from accessibility.grid import local_metric_crs
 from accessibility.io import atomic_path
@@ -40,7 +42,6 @@ from accessibility.io import atomic_path
 #: Default class breaks in minutes; the norm must be one of them.
 DEFAULT_BREAKS: tuple[float, ...] = (15, 30, 45, 60)
 #: Class label of places with no connection at all.
-UNREACHABLE = "onbereikbaar"
 #: Provisional norm of the IZA working group, minutes by public transport.
 DEFAULT_NORM = 45
 
@@ -172,12 +173,7 @@ def class_labels(breaks: Sequence[float] = DEFAULT_BREAKS) -> tuple[str, ...]:
     ``"a-b"`` holds times ``a < t <= b`` (``"0-15"`` includes 0), so a time equal
     to the norm is within the norm.
     """
-    values = _check_breaks(breaks)
-    edges = [0.0, *values]
-    labels = [
-        f"{_fmt_minutes(lo)}-{_fmt_minutes(hi)}" for lo, hi in zip(edges, edges[1:], strict=False)
-    ]
-    return (*labels, f">{_fmt_minutes(values[-1])}", UNREACHABLE)
+    return tuple(time_class_labels(_check_breaks(breaks)))
 
 
 def _check_breaks(breaks: Sequence[float]) -> list[float]:
@@ -213,15 +209,11 @@ def travel_time_classes(
     InputError
         On negative times or invalid breaks.
     """
-    labels = class_labels(breaks)
     values = np.asarray(minutes, dtype=np.float64)
     if (values < 0).any():
         first = values[values < 0][0]
         raise InputError(f"negative travel time {first} min: travel times must be >= 0")
-    edges = np.asarray(_check_breaks(breaks))
-    codes = np.searchsorted(edges, values, side="left")  # t <= b -> class of b
-    codes[~np.isfinite(values)] = len(labels) - 1
-    return pd.Categorical.from_codes(codes, categories=list(labels), ordered=True)
+    return classify_times(values, _check_breaks(breaks))
 
 
 def class_colours(
