@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -19,6 +20,14 @@ CACHE_HELP = "Cachemap voor gedownloade data en netwerken / cache folder (defaul
 ONLINE_HELP = "Adressen online geocoderen bij PDOK / geocode addresses online (default: cache only)."
 LANG_HELP = "Taal van kaarten: nl of en / language of the maps."
 
+
+Region = Annotated[str, typer.Option("--region", "-r", help=REGION_HELP)]
+CacheDir = Annotated[Path | None, typer.Option("--cache-dir", help=CACHE_HELP)]
+Online = Annotated[bool, typer.Option("--online", help=ONLINE_HELP)]
+Lang = Annotated[str, typer.Option("--lang", help=LANG_HELP)]
+
+
+Out = Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)]
 
 def _fail(err: AccessibilityError) -> None:
     console.print(f"[bold red]Fout / error:[/] {err}")
@@ -47,11 +56,11 @@ def _print_frame(title: str, frame, max_rows: int = 30) -> None:
 
 @app.command("isochrones")
 def isochrones_command(
-    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
-    out: Path = typer.Option(Path("output/demo/isochrones"), "--out", "-o", help=OUT_HELP),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
-    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
-    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+    region: Region = "demo",
+    out: Out = Path("output/demo/isochrones"),
+    cache_dir: CacheDir = None,
+    online: Online = False,
+    lang: Lang = "nl",
 ) -> None:
     """Isochronen rond elk steunpunt (15/30/45/60 min) / isochrones around every steunpunt."""
     from accessibility.jobs.isochrones import run_isochrones
@@ -73,11 +82,11 @@ def isochrones_command(
 
 @app.command("whitespots")
 def whitespots_command(
-    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
-    out: Path = typer.Option(Path("output/demo/whitespots"), "--out", "-o", help=OUT_HELP),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
-    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
-    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+    region: Region = "demo",
+    out: Out = Path("output/demo/whitespots"),
+    cache_dir: CacheDir = None,
+    online: Online = False,
+    lang: Lang = "nl",
 ) -> None:
     """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
     from accessibility.jobs.whitespots import run_whitespots
@@ -104,17 +113,17 @@ def whitespots_command(
 
 @app.command("check-location")
 def check_location_command(
-    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
+    region: Region = "demo",
     address: str | None = typer.Option(None, "--address", help="Adres van de kandidaat / candidate address."),
     lat: float | None = typer.Option(None, "--lat", help="Breedtegraad (WGS84) / latitude."),
     lon: float | None = typer.Option(None, "--lon", help="Lengtegraad (WGS84) / longitude."),
     candidates: Path | None = typer.Option(
         None, "--candidates", help="Bestand met kandidaten (CSV als locatielijst) / file of candidates."),
     name: str = typer.Option("kandidaat", "--name", help="Naam bij --lat/--lon / name for --lat/--lon."),
-    out: Path = typer.Option(Path("output/demo/check-location"), "--out", "-o", help=OUT_HELP),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
-    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
-    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+    out: Out = Path("output/demo/check-location"),
+    cache_dir: CacheDir = None,
+    online: Online = False,
+    lang: Lang = "nl",
 ) -> None:
     """Toets een voorgestelde locatie: wat voegt ze toe? / check what a proposed location adds."""
     import numpy as np
@@ -156,16 +165,16 @@ def check_location_command(
 
 @app.command("suggest")
 def suggest_command(
-    region: str = typer.Option("demo", "--region", "-r", help=REGION_HELP),
+    region: Region = "demo",
     k: int = typer.Option(3, "-k", "--k", min=1, help="Aantal nieuwe steunpunten / number of new sites."),
     candidates: Path | None = typer.Option(
         None, "--candidates", help="Eigen kandidatenlijst (anders: stations, haltes, buurtcentra) / "
         "own candidate file (default: generated)."),
     method: str = typer.Option("auto", "--method", help="auto, exact of greedy."),
-    out: Path = typer.Option(Path("output/demo/suggest"), "--out", "-o", help=OUT_HELP),
-    cache_dir: Path | None = typer.Option(None, "--cache-dir", help=CACHE_HELP),
-    online: bool = typer.Option(False, "--online", help=ONLINE_HELP),
-    lang: str = typer.Option("nl", "--lang", help=LANG_HELP),
+    out: Out = Path("output/demo/suggest"),
+    cache_dir: CacheDir = None,
+    online: Online = False,
+    lang: Lang = "nl",
 ) -> None:
     """Waar helpen k nieuwe steunpunten het meest? / where do k new steunpunten help most?"""
     from accessibility.jobs.candidates import candidates_from_file
