@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from accessibility.cli import app
-from accessibility.errors import ConfigError, InputError
+from accessibility.errors import ConfigError, InputError, SnapError
 from accessibility.jobs.candidates import candidate_frame
 from accessibility.jobs.check_location import run_check_location
 from accessibility.jobs.isochrones import run_isochrones
@@ -162,6 +162,20 @@ def test_empty_location_list_leaves_no_output(tmp_path: Path, cache: Path) -> No
     (region_dir / "demo.toml").write_text(text)
     data = RegionData.load(region_dir / "demo.toml", cache_dir=cache)
     with pytest.raises(InputError, match="empty"):
+        run_isochrones(data, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_location_off_the_street_network_names_its_distance(tmp_path: Path, cache: Path) -> None:
+    region_dir = tmp_path / "regions"
+    region_dir.mkdir()
+    far = tmp_path / "far.csv"
+    far.write_text("id,name,lat,lon\nX1,Op het water,52.70,5.30\n")
+    text = (REPO / "data/regions/demo.toml").read_text()
+    text = text.replace('locations = "data/demo/steunpunten.csv"', f'locations = "{far}"')
+    (region_dir / "demo.toml").write_text(text)
+    data = RegionData.load(region_dir / "demo.toml", cache_dir=cache)
+    with pytest.raises(SnapError, match=r"X1 \(\d+ m\)|X1.*\d+ m"):
         run_isochrones(data, tmp_path / "out")
     assert not (tmp_path / "out").exists()
 

@@ -83,7 +83,8 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
     Outputs in ``out_dir``: ``isochrones.gpkg`` (layers ``isochrones``,
     ``locations``, ``stops``), ``isochrones.geojson`` (WGS84),
     ``summary.csv``, ``unpinned_locations.csv``, one PNG map per location,
-    ``overview.png``, ``isochrones.html`` and ``metadata.json``.
+    ``overview.png`` (existing locations only; a proposed one has its own
+    map), ``isochrones.html`` and ``metadata.json``.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -127,8 +128,9 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
                 polygons[polygons["location_id"] == loc.id], loc.geometry, stops, boundaries,
                 f"{loc.name}{title_suffix}", caption, tmp / f"isochrones_{_slug(loc.id)}.png",
                 norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+        existing = locations_metric[locations_metric["kind"] != "proposed"]
         files.append(maps.plot_overview(
-            polygons, locations_metric, boundaries,
+            polygons[polygons["location_id"].isin(existing["id"])], existing, boundaries,
             f"Bereikbaarheid binnen {cfg.analysis.norm_minutes} min – {cfg.title}",
             caption, tmp / "overview.png", norm_minutes=cfg.analysis.norm_minutes, lang=lang))
         files.append(webmaps.isochrone_webmap(
