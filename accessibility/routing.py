@@ -461,13 +461,14 @@ def travel_time_arrays(
                 int((~snap_.ok).sum()), len(pts), kind, snap_distance_m,
                 pts.ids[~snap_.ok][0],
             )  # fmt: skip
-    if transit_modes:
-        egress_csr = sp.csr_array(network.point_stop_distances(d_snap, egress_m).T)
-        egress = _walk_seconds_csr(egress_csr, speed_walking)
-    else:
-        egress = _empty_csr(network.n_stops)
     d_linked = np.flatnonzero(d_snap.ok)
     stop_linked = np.flatnonzero(network.stop_snap.ok) if transit_modes else np.empty(0, np.int64)
+    if transit_modes:
+        egress = _walk_seconds_csr(
+            _egress_metres(network, stop_linked, d_snap, d_linked, egress_m), speed_walking
+        )
+    else:
+        egress = _empty_csr(network.n_stops)
     n_target_stops = len(stop_linked)
     targets = _concat_snaps(_subset(network.stop_snap, stop_linked), _subset(d_snap, d_linked))
     same_i, same_j = _identical_points(origins_p, dest_p)
@@ -538,6 +539,29 @@ def _subset(snap, index: np.ndarray):
     from accessibility.network import _subset_snap
 
     return _subset_snap(snap, np.asarray(index))
+
+
+def _egress_metres(network, stop_linked, d_snap, d_linked, max_m) -> sp.csr_array:
+    """Walking distances stop -> destination as CSR (n_stops, n_dest), metres.
+
+    Walking is symmetric, so the street searches start from whichever side
+    has fewer points: the destinations (a few steunpunten) or the stops (an
+    isochrone grid of 10^5 cells).
+    """
+    from accessibility.streets import point_to_point_distances
+
+    n_dest = d_snap.n_points
+    if len(d_linked) <= len(stop_linked):
+        return sp.csr_array(network.point_stop_distances(d_snap, max_m).T)
+    dist = sp.coo_array(
+        point_to_point_distances(
+            network.streets,
+            _subset(network.stop_snap, stop_linked),
+            _subset(d_snap, d_linked),
+            max_m,
+        )
+    )
+    return _min_csr(stop_linked[dist.row], d_linked[dist.col], dist.data, (network.n_stops, n_dest))
 
 
 def _concat_snaps(first, second):

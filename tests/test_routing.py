@@ -325,3 +325,16 @@ def test_cli_travel_times_clear_errors(world, tmp_path) -> None:
                                         "--departure", "monday"])  # fmt: skip
     assert bad_time.exit_code == 1 and "not a date and time" in bad_time.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_egress_searched_from_either_side_gives_same_times(world) -> None:
+    """5 destinations > 3 stops: egress searched from the stops; 1 destination: from it."""
+    lons = [5.1, 5.02, 5.049, 5.09, 5.0996]
+    dests = _points(lons, [f"d{i}" for i in range(5)])
+    when = dt.datetime(2019, 5, 14, 8, 0)
+    kw = dict(departure=when, percentiles=[10, 50, 90])
+    many = travel_time_arrays(world, A, dests, **kw).minutes[0]
+    for j in range(len(lons)):
+        one = travel_time_arrays(world, A, dests.iloc[[j]], **kw).minutes[0, 0]
+        np.testing.assert_array_equal(many[j], one)
+    assert many[0].tolist() == [21, 25, 49]  # nearest ranks 1, 5, 9 of 21..25, 46..50
