@@ -698,7 +698,12 @@ class TravelTimeMatrix(pd.DataFrame):
     ``transfers.txt`` minimum times (R5 ignores ``transfers.txt``); travel times
     are floored to whole minutes as R5 does; points at identical coordinates
     are 0 minutes apart; frequency-based trips are expanded to scheduled trips
-    by :mod:`accessibility.gtfs` (R5 draws random offsets instead).
+    by :mod:`accessibility.gtfs` (R5 draws random offsets instead). Only the
+    service of the departure date is searched (with its trips past midnight
+    and the previous day's trips running after midnight): a window or trip
+    reaching into the next service day does not see that day's trips.
+    Origins and destinations farther than ``snap_distance_m`` from a walkable
+    street are unreachable; they are counted in ``.attrs["stats"]`` and logged.
     """
 
     _metadata = []

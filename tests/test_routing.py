@@ -338,3 +338,26 @@ def test_egress_searched_from_either_side_gives_same_times(world) -> None:
         one = travel_time_arrays(world, A, dests.iloc[[j]], **kw).minutes[0, 0]
         np.testing.assert_array_equal(many[j], one)
     assert many[0].tolist() == [21, 25, 49]  # nearest ranks 1, 5, 9 of 21..25, 46..50
+
+
+def test_network_cache_follows_input_changes_and_survives_corruption(tmp_path, caplog) -> None:
+    osm = tmp_path / "street.osm"
+    osm.write_text(_osm_xml())
+    feed = tmp_path / "feed"
+    feed.mkdir()
+    for name, text in FEED.items():
+        (feed / name).write_text(text)
+    cache = tmp_path / "cache"
+    assert not TransportNetwork(osm, feed, cache_dir=cache).from_cache
+    assert TransportNetwork(osm, feed, cache_dir=cache).from_cache
+    osm.write_text(_osm_xml() + "\n")  # same network, different file: rebuilt
+    assert not TransportNetwork(osm, feed, cache_dir=cache).from_cache
+    cached = sorted(cache.glob("network-*.pkl"))
+    assert len(cached) == 2
+    for f in cached:
+        f.write_bytes(b"not a pickle")
+    with caplog.at_level("WARNING"):
+        rebuilt = TransportNetwork(osm, feed, cache_dir=cache)
+    assert not rebuilt.from_cache and rebuilt.n_stops == 3
+    assert "unreadable network cache" in caplog.text
+    assert TransportNetwork(osm, feed, cache_dir=cache).from_cache  # rewritten atomically
