@@ -361,3 +361,13 @@ def test_network_cache_follows_input_changes_and_survives_corruption(tmp_path, c
     assert not rebuilt.from_cache and rebuilt.n_stops == 3
     assert "unreadable network cache" in caplog.text
     assert TransportNetwork(osm, feed, cache_dir=cache).from_cache  # rewritten atomically
+
+
+def test_transit_submodes_filter_routes_by_route_type(world) -> None:
+    """The test route is a bus (route_type 3): RAIL alone leaves walking only."""
+    when = dt.datetime(2019, 5, 14, 8, 0)
+    one = dict(departure_time_window=dt.timedelta(minutes=1))
+    bus = _ttm(world, A, B, when, transport_modes=["BUS", "WALK"], **one)
+    rail = _ttm(world, A, B, when, transport_modes=[TransportMode.RAIL, TransportMode.WALK], **one)
+    assert bus["travel_time"].iloc[0] == 15
+    assert rail["travel_time"].iloc[0] == math.floor(_street_m(5.0, 5.05) / 60.0) == 57
