@@ -23,6 +23,7 @@ from accessibility.jobs.suggest import run_suggest
 from accessibility.jobs.whitespots import coverage_inputs, nearest_times, run_whitespots
 
 REPO = Path(__file__).resolve().parents[1]
+HEIDEDORP = (52.6415757, 5.3947695)  # Brink 3, the sparse village without service
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +191,19 @@ def test_cli_check_location_exit_codes(cache: Path, tmp_path: Path) -> None:
     assert unknown.exit_code == 1 and "unmatched" in unknown.output
     assert not (tmp_path / "c").exists()
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_isochrones_in_the_sparse_village(demo: RegionData, tmp_path: Path) -> None:
+    """Heidedorp has a few long roads and no public transport: polygons must still be proper."""
+    brink = candidate_frame(["heidedorp"], ["Brink 3, Heidedorp"], np.array([HEIDEDORP[0]]),
+                            np.array([HEIDEDORP[1]]), "test")
+    result = run_check_location(demo, brink, tmp_path / "check")
+    assert "geen OV-halte" in result.table.loc[0, "opmerking"]
+    iso = gpd.read_file(tmp_path / "check" / "check_location.gpkg", layer="isochrones")
+    iso = iso.sort_values("cutoff")
+    assert iso.geometry.is_valid.all() and not iso.geometry.iloc[0].is_empty
+    areas = iso.geometry.area.to_numpy()
+    assert np.all(np.diff(areas) >= 0)
+    # On foot at 3.6 km/h one covers at most 900 m in 15 min; cells reach half a
+    # diagonal (142 m for 200 m cells) beyond their centre.
+    assert areas[0] <= np.pi * (900 + 142) ** 2
