@@ -24,7 +24,8 @@ from accessibility.grid import make_grid
 from accessibility.io import atomic_dir
 from accessibility.isochrones import isochrone_polygons, write_geopackage
 from accessibility.jobs.candidates import CandidateCheck, check_candidates
-from accessibility.jobs.isochrones import _slug, _write_csv, _write_metadata, region_area
+from accessibility.jobs.isochrones import region_area
+from accessibility.jobs.outputs import slug, write_csv, write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import candidate_section, parameters_table
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
@@ -124,24 +125,24 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
     files: list[Path] = []
     sections = []
     with atomic_dir(out_dir) as tmp:
-        _write_csv(table, tmp / "candidates.csv")
-        _write_csv(checked.rejected, tmp / "rejected_candidates.csv")
+        write_csv(table, tmp / "candidates.csv")
+        write_csv(checked.rejected, tmp / "rejected_candidates.csv")
         files += [tmp / "candidates.csv", tmp / "rejected_candidates.csv"]
         layers = {"candidates": valid_metric, "isochrones": isochrones}
         for outcome, cand in zip(outcomes, valid_metric.itertuples(), strict=True):
-            slug = _slug(outcome.id)
+            tag = slug(outcome.id)
             before_layer = buurt_layer(data, outcome.comparison.before)
             after_layer = buurt_layer(data, outcome.comparison.after)
-            layers[f"buurten_na_{slug}"] = after_layer
-            _write_csv(outcome.comparison.gemeenten, tmp / f"gemeenten_{slug}.csv")
+            layers[f"buurten_na_{tag}"] = after_layer
+            write_csv(outcome.comparison.gemeenten, tmp / f"gemeenten_{tag}.csv")
             png = maps.plot_before_after(
                 before_layer, after_layer, cand.geometry, steunpunten, a.norm_minutes,
-                f"Voor en na: {outcome.name}", caption, tmp / f"voor_na_{slug}.png", lang=lang)
+                f"Voor en na: {outcome.name}", caption, tmp / f"voor_na_{tag}.png", lang=lang)
             html = webmaps.whitespot_webmap(
-                after_layer, steunpunten, tmp / f"na_{slug}.html", norm_minutes=a.norm_minutes,
+                after_layer, steunpunten, tmp / f"na_{tag}.html", norm_minutes=a.norm_minutes,
                 candidate=cand.geometry, isochrones=isochrones[isochrones["location_id"] == outcome.id],
                 title=f"Na opening van {outcome.name}", caption_params=caption, lang=lang)
-            files += [tmp / f"gemeenten_{slug}.csv", png, html]
+            files += [tmp / f"gemeenten_{tag}.csv", png, html]
             sections.append(candidate_section(data, outcome.name, outcome.comparison, png,
                                               outcome.note))
         layers["buurten_voor"] = buurt_layer(data, outcomes[0].comparison.before)
@@ -154,7 +155,7 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
                          ("Afgewezen", str(len(checked.rejected)))],
             sections=sections)
         files.append(write_report(report, tmp / "rapport_locatietoets.html"))
-        _write_metadata(data, tmp / "metadata.json", timings=timings,
+        write_metadata(data, tmp / "metadata.json", timings=timings,
                         rejected=checked.rejected.to_dict("records"))
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t

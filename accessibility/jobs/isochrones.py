@@ -9,7 +9,6 @@ completes.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -24,6 +23,7 @@ from accessibility import maps, webmaps
 from accessibility.grid import Grid, make_grid
 from accessibility.io import atomic_dir, atomic_path
 from accessibility.isochrones import isochrone_areas, isochrone_polygons, write_geopackage
+from accessibility.jobs.outputs import slug, write_csv, write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.reach import times_to_nearest
 from accessibility.streets import require_snapped
@@ -120,13 +120,13 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
             tmp / "isochrones.gpkg"))
         with atomic_path(tmp / "isochrones.geojson") as p:
             polygons.to_crs("EPSG:4326").to_file(p, driver="GeoJSON")
-        _write_csv(summary, tmp / "summary.csv")
-        _write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv")
+        write_csv(summary, tmp / "summary.csv")
+        write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv")
         title_suffix = " (synthetische demo)" if data.synthetic else ""
         for loc in locations_metric.itertuples():
             files.append(maps.plot_isochrones(
                 polygons[polygons["location_id"] == loc.id], loc.geometry, stops, boundaries,
-                f"{loc.name}{title_suffix}", caption, tmp / f"isochrones_{_slug(loc.id)}.png",
+                f"{loc.name}{title_suffix}", caption, tmp / f"isochrones_{slug(loc.id)}.png",
                 norm_minutes=cfg.analysis.norm_minutes, lang=lang))
         existing = locations_metric[locations_metric["kind"] != "proposed"]
         files.append(maps.plot_overview(
@@ -137,7 +137,7 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
             polygons, locations_metric, tmp / "isochrones.html", stops=stops,
             boundaries=boundaries, title=f"Isochronen – {cfg.title}", caption_params=caption,
             norm_minutes=cfg.analysis.norm_minutes, lang=lang))
-        _write_metadata(data, tmp / "metadata.json", grid=grid, timings=timings)
+        write_metadata(data, tmp / "metadata.json", grid=grid, timings=timings)
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
@@ -159,31 +159,3 @@ def _stops_frame(data: RegionData) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"stop_id": stops["stop_id"].to_numpy(), "stop_name": stops["stop_name"].to_numpy()},
         geometry=gpd.points_from_xy(stops["stop_lon"], stops["stop_lat"]), crs="EPSG:4326")
-
-
-def _slug(value: object) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(value))
-
-
-def _write_csv(frame: pd.DataFrame, path: Path) -> None:
-    with atomic_path(path) as p:
-        pd.DataFrame(frame).drop(columns="geometry", errors="ignore").to_csv(p, index=False)
-
-
-def _write_metadata(data: RegionData, path: Path, **extra) -> None:
-    grid: Grid | None = extra.pop("grid", None)
-    meta = {
-        "region": data.config.name,
-        "title": data.config.title,
-        "synthetic": data.synthetic,
-        "parameters": data.params.describe(),
-        "norm_minutes": data.config.analysis.norm_minutes,
-        "cutoffs_minutes": list(data.config.analysis.cutoffs_minutes),
-        "grid": None if grid is None else {"cell_m": grid.cell_m, "n_cells": grid.n_cells,
-                                           "crs": grid.crs},
-        "warnings": data.warnings,
-        **extra,
-    }
-    with atomic_path(path) as p:
-        p.write_text(json.dumps(meta, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
-

@@ -24,7 +24,7 @@ from accessibility.io import atomic_dir
 from accessibility.isochrones import write_geopackage
 from accessibility.jobs.candidates import check_candidates, generated_candidates
 from accessibility.jobs.check_location import candidate_times
-from accessibility.jobs.isochrones import _write_csv, _write_metadata
+from accessibility.jobs.outputs import write_csv, write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import parameters_table, suggest_section
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
@@ -90,10 +90,10 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
     steunpunten = inputs.steunpunten.to_crs(data.config.crs)
     files: list[Path] = []
     with atomic_dir(out_dir) as tmp:
-        _write_csv(ranking, tmp / "suggested_sites.csv")
-        _write_csv(curve.assign(sites=curve["sites"].map(
+        write_csv(ranking, tmp / "suggested_sites.csv")
+        write_csv(curve.assign(sites=curve["sites"].map(
             lambda s: ";".join(ids[j] for j in s))), tmp / "coverage_curve.csv")
-        _write_csv(checked.rejected, tmp / "rejected_candidates.csv")
+        write_csv(checked.rejected, tmp / "rejected_candidates.csv")
         files += [tmp / "suggested_sites.csv", tmp / "coverage_curve.csv"]
         files.append(write_geopackage(
             {"suggested_sites": chosen, "candidates": checked.valid.to_crs(data.config.crs),
@@ -110,7 +110,7 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
             key_figures=[("Kandidaten", str(len(checked.valid))), ("Gekozen", str(len(chosen)))],
             sections=[suggest_section(data, ranking, curve, siting, png)])
         files.append(write_report(report, tmp / "rapport_suggesties.html"))
-        _write_metadata(data, tmp / "metadata.json", timings=timings, method=siting.method,
+        write_metadata(data, tmp / "metadata.json", timings=timings, method=siting.method,
                         optimal=siting.optimal, notes=siting.notes)
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t

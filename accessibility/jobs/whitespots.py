@@ -30,7 +30,7 @@ from accessibility.analysis.coverage import (
 from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
 from accessibility.isochrones import write_geopackage
-from accessibility.jobs.isochrones import _write_csv, _write_metadata
+from accessibility.jobs.outputs import write_csv, write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import whitespot_report
 from accessibility.reach import PointLinks, TravelParameters, times_to_nearest
@@ -159,7 +159,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
              "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg"))
         for name, frame in (("buurten.csv", buurten), ("gemeenten.csv", coverage.gemeenten),
                             ("need_supply.csv", need), ("time_windows.csv", windows)):
-            _write_csv(frame, tmp / name)
+            write_csv(frame, tmp / name)
             files.append(tmp / name)
         title = f"Witte vlekken – {data.config.title}"
         map_png = maps.plot_whitespots(buurten, steunpunten_metric, a.norm_minutes, title,
@@ -170,7 +170,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
             title=title, caption_params=caption, lang=lang))
         report = whitespot_report(data, coverage, buurten, need, windows, map_png)
         files.append(write_report(report, tmp / "rapport.html"))
-        _write_metadata(data, tmp / "metadata.json", timings=timings)
+        write_metadata(data, tmp / "metadata.json", timings=timings)
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
