@@ -27,8 +27,8 @@ Model (follows Conveyal R5's ``FastRaptorWorker``)
   that still reaches the same arrival (the *planned departure*, r5py issue
   #511). Times above ``max_time_s`` count as unreached.
 * Percentiles over the minutes of the window use R5's nearest-rank rule: the
-  travel times of one destination are sorted ascending (unreached last) and the
-  value at zero-based index ``ceil(p / 100 * n_minutes) - 1`` is taken.
+  value of zero-based rank ``ceil(p / 100 * n_minutes) - 1`` among the travel
+  times of one destination sorted ascending (unreached last).
 
 Labels (per round ``k`` = number of rides, ``0 .. max_rides``)
 -------------------------------------------------------------
@@ -312,6 +312,45 @@ def _percentile_indexes(n_minutes, percentiles):
 
 
 @njit(cache=True)
+def select_rank(a, k):
+    """The value of zero-based rank ``k`` in ``a`` (quickselect; reorders ``a`` in place).
+
+    Average O(len(a)), against O(n log n) for a full sort; only the ranks of
+    the requested percentiles are needed.
+    """
+    lo = 0
+    hi = len(a) - 1
+    while hi > lo:
+        mid = (lo + hi) // 2
+        if a[mid] < a[lo]:
+            a[mid], a[lo] = a[lo], a[mid]
+        if a[hi] < a[lo]:
+            a[hi], a[lo] = a[lo], a[hi]
+        if a[hi] < a[mid]:
+            a[hi], a[mid] = a[mid], a[hi]
+        pivot = a[mid]
+        i = lo
+        j = hi
+        while i <= j:
+            while a[i] < pivot:
+                i += 1
+            while a[j] > pivot:
+                j -= 1
+            if i <= j:
+                a[i], a[j] = a[j], a[i]
+                i += 1
+                j -= 1
+        # Now a[lo..j] <= pivot, a[i..hi] >= pivot, and a[j+1..i-1] == pivot.
+        if k <= j:
+            hi = j
+        elif k >= i:
+            lo = i
+        else:
+            return a[k]
+    return a[k]
+
+
+@njit(cache=True)
 def _alloc_scratch(n_stops, n_patterns, n_pattern_stops, n_dest, n_minutes, max_rides):
     ride_arr = np.empty((max_rides + 1, n_stops), dtype=np.int32)
     board_arr = np.empty((max_rides + 1, n_stops), dtype=np.int32)
@@ -438,8 +477,7 @@ def travel_time_percentiles(net, access, walk, egress, n_dest, params, percentil
                         out[o, d, i] = UNREACHED
                     continue
                 buf[:] = row
-                buf.sort()
                 for i in range(n_pct):
-                    v = buf[idx[i]]
+                    v = select_rank(buf, idx[i])
                     out[o, d, i] = v if v <= max_time_s else UNREACHED
     return out

@@ -314,3 +314,13 @@ def test_percentile_kernel_matches_per_minute_and_blocks() -> None:
         srt = np.sort(per_minute, axis=2)
         idx = [math.ceil(p / 100 * 30) - 1 for p in pcts]
         np.testing.assert_array_equal(got, srt[:, :, idx])
+
+
+def test_select_rank_equals_sorting() -> None:
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 7, 60, 121):
+        for _ in range(40):
+            a = rng.integers(0, 6 if rng.random() < 0.5 else 10_000, size=n).astype(np.int32)
+            a[rng.random(n) < 0.2] = raptor.UNREACHED
+            k = int(rng.integers(n))
+            assert raptor.select_rank(a.copy(), k) == np.sort(a)[k]
