@@ -87,7 +87,8 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _subset_snap(snap: SnapResult, index: np.ndarray) -> SnapResult:
+def subset_snap(snap: SnapResult, index: np.ndarray) -> SnapResult:
+    """The snap results of the points ``index`` (an integer array), in that order."""
     return dataclasses.replace(
         snap,
         node_a=snap.node_a[index],
@@ -210,7 +211,7 @@ class TransportNetwork:
                 n_bad, len(stops), self.max_snap_distance_m, examples,
             )  # fmt: skip
         linked = np.flatnonzero(stop_snap.ok)
-        sub = _subset_snap(stop_snap, linked)
+        sub = subset_snap(stop_snap, linked)
         between = sp.coo_array(
             point_to_point_distances(streets, sub, sub, self.transfer_max_distance_m)
         )
@@ -314,8 +315,8 @@ class TransportNetwork:
         dist = sp.coo_array(
             point_to_point_distances(
                 self.streets,
-                _subset_snap(snap, points),
-                _subset_snap(self.stop_snap, linked),
+                subset_snap(snap, points),
+                subset_snap(self.stop_snap, linked),
                 float(max_distance_m),
             )
         )

@@ -13,7 +13,6 @@ import enum
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
 
 import numba
 import numpy as np
@@ -22,10 +21,9 @@ import scipy.sparse as sp
 
 from accessibility import raptor
 from accessibility.errors import InputError
+from accessibility.network import TransportNetwork, subset_snap
+from accessibility.streets import SnapResult
 from accessibility.timetable import Timetable
-
-if TYPE_CHECKING:
-    from accessibility.network import TransportNetwork
 
 log = logging.getLogger(__name__)
 
@@ -323,7 +321,7 @@ class TravelTimes:
     stats: dict
 
 
-def _check_timedelta(value, name: str) -> dt.timedelta:
+def _check_timedelta(value: object, name: str) -> dt.timedelta:
     if not isinstance(value, dt.timedelta):
         raise InputError(f"{name} must be a datetime.timedelta, got {value!r}")
     if value.total_seconds() <= 0:
@@ -470,7 +468,7 @@ def travel_time_arrays(
     else:
         egress = _empty_csr(network.n_stops)
     n_target_stops = len(stop_linked)
-    targets = _concat_snaps(_subset(network.stop_snap, stop_linked), _subset(d_snap, d_linked))
+    targets = _concat_snaps(subset_snap(network.stop_snap, stop_linked), subset_snap(d_snap, d_linked))
     same_i, same_j = _identical_points(origins_p, dest_p)
     access_egress_s = time.perf_counter() - t0
     raptor_s = 0.0
@@ -485,12 +483,12 @@ def travel_time_arrays(
     for lo in range(0, n_orig, batch):
         hi = min(n_orig, lo + batch)
         t0 = time.perf_counter()
-        o_sub = _subset(o_snap, np.arange(lo, hi))
+        o_sub = subset_snap(o_snap, np.arange(lo, hi))
         o_linked = np.flatnonzero(o_sub.ok)
         # One street search per origin reaches both the stops (access) and the
         # destinations (walk-only trips).
         dist = sp.coo_array(
-            point_to_point_distances(network.streets, _subset(o_sub, o_linked), targets, walk_limit_m)
+            point_to_point_distances(network.streets, subset_snap(o_sub, o_linked), targets, walk_limit_m)
         )
         is_stop = dist.col < n_target_stops
         rows = o_linked[dist.row]
@@ -535,13 +533,13 @@ def travel_time_arrays(
     )
 
 
-def _subset(snap, index: np.ndarray):
-    from accessibility.network import _subset_snap
-
-    return _subset_snap(snap, np.asarray(index))
-
-
-def _egress_metres(network, stop_linked, d_snap, d_linked, max_m) -> sp.csr_array:
+def _egress_metres(
+    network: TransportNetwork,
+    stop_linked: np.ndarray,
+    d_snap: SnapResult,
+    d_linked: np.ndarray,
+    max_m: float,
+) -> sp.csr_array:
     """Walking distances stop -> destination as CSR (n_stops, n_dest), metres.
 
     Walking is symmetric, so the street searches start from whichever side
@@ -556,15 +554,15 @@ def _egress_metres(network, stop_linked, d_snap, d_linked, max_m) -> sp.csr_arra
     dist = sp.coo_array(
         point_to_point_distances(
             network.streets,
-            _subset(network.stop_snap, stop_linked),
-            _subset(d_snap, d_linked),
+            subset_snap(network.stop_snap, stop_linked),
+            subset_snap(d_snap, d_linked),
             max_m,
         )
     )
     return _min_csr(stop_linked[dist.row], d_linked[dist.col], dist.data, (network.n_stops, n_dest))
 
 
-def _concat_snaps(first, second):
+def _concat_snaps(first: SnapResult, second: SnapResult) -> SnapResult:
     """Two SnapResults (of the same network) as one, ``first`` then ``second``."""
     return dataclasses.replace(
         first,
@@ -601,7 +599,9 @@ def _identical_points(a: Points, b: Points) -> tuple[np.ndarray, np.ndarray]:
     return pairs["i"].to_numpy(np.int64), pairs["j"].to_numpy(np.int64)
 
 
-def _min_csr(rows, cols, vals, shape) -> sp.csr_array:
+def _min_csr(
+    rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]
+) -> sp.csr_array:
     """CSR keeping the smallest value of duplicate (row, col) entries and explicit zeros."""
     order = np.lexsort((vals, cols, rows))
     rows, cols, vals = rows[order], cols[order], vals[order]
