@@ -339,6 +339,181 @@ def _walk_seconds_csr(matrix: sp.csr_array, speed_walking_kmh: float) -> tuple[n
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Query:
+    """Validated routing parameters in the units the kernels use."""
+
+    percentiles: list[int]
+    n_minutes: int
+    dep_start_s: int
+    max_time_s: int
+    walk_limit_m: float
+    egress_m: float
+    rides: int
+    transit_modes: frozenset
+    speed_walking: float
+    wait_at_origin: bool
+    parameters: dict
+
+
+def _parse_query(
+    network: TransportNetwork,
+    departure: dt.datetime,
+    departure_time_window: dt.timedelta,
+    percentiles: Sequence[int],
+    max_time: dt.timedelta,
+    max_time_walking: dt.timedelta | None,
+    speed_walking: float,
+    max_public_transport_rides: int,
+    transport_modes: Sequence[TransportMode | str],
+    wait_at_origin: bool,
+    snap_distance_m: float,
+    max_egress_distance_m: float,
+) -> _Query:
+    """Check the routing parameters (:class:`InputError` naming the bad one)."""
+    if not isinstance(departure, dt.datetime):
+        raise InputError(f"departure must be a datetime.datetime, got {departure!r}")
+    window = _check_timedelta(departure_time_window, "departure_time_window")
+    max_time = _check_timedelta(max_time, "max_time")
+    walk_limit = (
+        max_time
+        if max_time_walking is None
+        else _check_timedelta(max_time_walking, "max_time_walking")
+    )
+    if not (np.isfinite(speed_walking) and speed_walking > 0):
+        raise InputError(f"speed_walking must be a positive number (km/h), got {speed_walking!r}")
+    if int(max_public_transport_rides) < 0:
+        raise InputError(
+            f"max_public_transport_rides must be >= 0, got {max_public_transport_rides!r}"
+        )
+    if not (np.isfinite(max_egress_distance_m) and max_egress_distance_m >= 0):
+        raise InputError(
+            f"max_egress_distance_m must be a number >= 0 (m), got {max_egress_distance_m!r}"
+        )
+    pcts = [int(p) for p in percentiles]
+    if not pcts or any(not 0 < p <= 100 for p in pcts):
+        raise InputError(f"percentiles must be integers in 1..100, got {list(percentiles)!r}")
+    modes = {as_mode(m) for m in transport_modes}
+    unsupported = modes & {TransportMode.BICYCLE, TransportMode.CAR}
+    if unsupported:
+        raise InputError(
+            f"the built-in engine routes walking and public transport only, not "
+            f"{sorted(u.value for u in unsupported)}; use engine='r5py' for those"
+        )
+    transit_modes = frozenset(modes & _TRANSIT_MODES)
+    n_minutes = max(1, int(window.total_seconds() // 60))
+    max_time_s = int(max_time.total_seconds())
+    walk_limit_m = walk_limit.total_seconds() * speed_walking / 3.6
+    egress_m = min(walk_limit_m, float(max_egress_distance_m))
+    rides = int(max_public_transport_rides) if transit_modes else 0
+    parameters = {
+        "departure": departure.isoformat(),
+        "departure_time_window_min": n_minutes,
+        "percentiles": pcts,
+        "max_time_min": max_time_s / 60,
+        "max_time_walking_min": walk_limit.total_seconds() / 60,
+        "speed_walking_kmh": speed_walking,
+        "max_public_transport_rides": rides,
+        "transport_modes": sorted(m.value for m in modes),
+        "wait_at_origin": bool(wait_at_origin),
+        "board_slack_s": raptor.BOARD_SLACK_SECONDS,
+        "access_max_m": walk_limit_m,
+        "egress_max_m": egress_m,
+        "transfer_max_m": network.transfer_max_distance_m,
+        "snap_distance_m": snap_distance_m,
+        "engine": "builtin",
+    }
+    return _Query(
+        percentiles=pcts,
+        n_minutes=n_minutes,
+        dep_start_s=departure.hour * 3600 + departure.minute * 60 + departure.second,
+        max_time_s=max_time_s,
+        walk_limit_m=walk_limit_m,
+        egress_m=egress_m,
+        rides=rides,
+        transit_modes=transit_modes,
+        speed_walking=float(speed_walking),
+        wait_at_origin=bool(wait_at_origin),
+        parameters=parameters,
+    )
+
+
+def _transit_network(network: TransportNetwork, q: _Query, date: dt.date) -> tuple:
+    """The kernels' ``net`` tuple: timetable of ``date``, transfers, allowed patterns."""
+    if not q.transit_modes:
+        return _empty_network(network.n_stops)
+    timetable = network.timetable(date)
+    mask = None
+    if TransportMode.TRANSIT not in q.transit_modes:
+        mask = np.array(
+            [route_type_mode(int(rt)) in q.transit_modes for rt in timetable.pattern_route_type],
+            dtype=bool,
+        )
+    transfers = combine_transfers(
+        network.n_stops, network.transfer_ptr, network.transfer_to, network.transfer_m,
+        q.speed_walking, timetable,
+    )  # fmt: skip
+    return kernel_network(timetable, transfers, mask)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Targets:
+    """What the street search from each origin must reach: linked stops, then destinations."""
+
+    snap: SnapResult
+    stop_linked: np.ndarray  # stop index of the first targets
+    dest_linked: np.ndarray  # destination index of the others
+    n_stops: int
+    n_dest: int
+    same_origin: np.ndarray  # pairs of origin / destination at identical coordinates
+    same_dest: np.ndarray
+
+
+def _origin_legs(
+    network: TransportNetwork,
+    q: _Query,
+    o_snap: SnapResult,
+    d_snap: SnapResult,
+    lo: int,
+    hi: int,
+    targets: _Targets,
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """Access (origin -> stops) and walk-only (origin -> destinations) legs of origins lo..hi-1.
+
+    One street search per origin reaches both the stops and the destinations.
+    Linked points at identical coordinates are 0 m apart (the street path
+    would count both snap offsets).
+    """
+    from accessibility.streets import point_to_point_distances
+
+    o_sub = subset_snap(o_snap, np.arange(lo, hi))
+    o_linked = np.flatnonzero(o_sub.ok)
+    dist = sp.coo_array(
+        point_to_point_distances(
+            network.streets, subset_snap(o_sub, o_linked), targets.snap, q.walk_limit_m
+        )
+    )
+    n_ts = len(targets.stop_linked)
+    is_stop = dist.col < n_ts
+    rows = o_linked[dist.row]
+    access = _min_csr(
+        rows[is_stop], targets.stop_linked[dist.col[is_stop]], dist.data[is_stop],
+        (hi - lo, targets.n_stops),
+    )  # fmt: skip
+    i, j = targets.same_origin, targets.same_dest
+    here = (i >= lo) & (i < hi) & o_snap.ok[i] & d_snap.ok[j]
+    walk = _min_csr(
+        np.concatenate([rows[~is_stop], i[here] - lo]),
+        np.concatenate([targets.dest_linked[dist.col[~is_stop] - n_ts], j[here]]),
+        np.concatenate([dist.data[~is_stop], np.zeros(int(here.sum()))]),
+        (hi - lo, targets.n_dest),
+    )
+    return (
+        _walk_seconds_csr(access, q.speed_walking),
+        _walk_seconds_csr(walk, q.speed_walking),
+    )
+
+
 def travel_time_arrays(
     network: TransportNetwork,
     origins,
@@ -370,78 +545,24 @@ def travel_time_arrays(
     origins_per_batch : int, default 256
         Origins routed per kernel call: bounds the memory of access and
         walk-only distances; ``progress(done, total)`` is called after each.
+
+    Memory: the result (origins x destinations x percentiles, float32), the
+    egress table, the legs of one batch of origins and, per thread, one
+    destinations x minutes buffer (int32).
     """
-    from accessibility.streets import point_to_point_distances, snap_points
+    from accessibility.streets import snap_points
 
     t_start = time.perf_counter()
     origins_p = as_points(origins, "origins")
     dest_p = origins_p if destinations is None else as_points(destinations, "destinations")
-    if not isinstance(departure, dt.datetime):
-        raise InputError(f"departure must be a datetime.datetime, got {departure!r}")
-    window = _check_timedelta(departure_time_window, "departure_time_window")
-    max_time = _check_timedelta(max_time, "max_time")
-    walk_limit = max_time if max_time_walking is None else _check_timedelta(
-        max_time_walking, "max_time_walking"
-    )
-    if not (np.isfinite(speed_walking) and speed_walking > 0):
-        raise InputError(f"speed_walking must be a positive number (km/h), got {speed_walking!r}")
-    if int(max_public_transport_rides) < 0:
-        raise InputError(
-            f"max_public_transport_rides must be >= 0, got {max_public_transport_rides!r}"
-        )
-    pcts = [int(p) for p in percentiles]
-    if not pcts or any(not 0 < p <= 100 for p in pcts):
-        raise InputError(f"percentiles must be integers in 1..100, got {list(percentiles)!r}")
-    modes = {as_mode(m) for m in transport_modes}
-    unsupported = modes & {TransportMode.BICYCLE, TransportMode.CAR}
-    if unsupported:
-        raise InputError(
-            f"the built-in engine routes walking and public transport only, not "
-            f"{sorted(u.value for u in unsupported)}; use engine='r5py' for those"
-        )
-    transit_modes = modes & _TRANSIT_MODES
-    n_minutes = max(1, int(window.total_seconds() // 60))
-    dep_start_s = departure.hour * 3600 + departure.minute * 60 + departure.second
-    max_time_s = int(max_time.total_seconds())
-    walk_limit_m = walk_limit.total_seconds() * speed_walking / 3.6
-    egress_m = min(walk_limit_m, float(max_egress_distance_m))
-    rides = int(max_public_transport_rides) if transit_modes else 0
-    parameters = {
-        "departure": departure.isoformat(),
-        "departure_time_window_min": n_minutes,
-        "percentiles": pcts,
-        "max_time_min": max_time_s / 60,
-        "max_time_walking_min": walk_limit.total_seconds() / 60,
-        "speed_walking_kmh": speed_walking,
-        "max_public_transport_rides": rides,
-        "transport_modes": sorted(m.value for m in modes),
-        "wait_at_origin": bool(wait_at_origin),
-        "board_slack_s": raptor.BOARD_SLACK_SECONDS,
-        "access_max_m": walk_limit_m,
-        "egress_max_m": egress_m,
-        "transfer_max_m": network.transfer_max_distance_m,
-        "snap_distance_m": snap_distance_m,
-        "engine": "builtin",
-    }
+    q = _parse_query(
+        network, departure, departure_time_window, percentiles, max_time, max_time_walking,
+        speed_walking, max_public_transport_rides, transport_modes, wait_at_origin,
+        snap_distance_m, max_egress_distance_m,
+    )  # fmt: skip
+    net = _transit_network(network, q, departure.date())
 
-    # Network side: timetable, transfers, patterns of the allowed modes.
-    if transit_modes:
-        timetable = network.timetable(departure.date())
-        mask = None
-        if TransportMode.TRANSIT not in transit_modes:
-            mask = np.array(
-                [route_type_mode(int(rt)) in transit_modes for rt in timetable.pattern_route_type],
-                dtype=bool,
-            )
-        transfers = combine_transfers(
-            network.n_stops, network.transfer_ptr, network.transfer_to, network.transfer_m,
-            speed_walking, timetable,
-        )  # fmt: skip
-        net = kernel_network(timetable, transfers, mask)
-    else:
-        net = _empty_network(network.n_stops)
-
-    # Street side: snapping, egress (once), access and walk-only (per batch).
+    # Street side: snapping and egress once; access and walk-only per batch.
     t0 = time.perf_counter()
     o_snap = snap_points(network.streets, origins_p.lat, origins_p.lon, snap_distance_m)
     d_snap = snap_points(network.streets, dest_p.lat, dest_p.lon, snap_distance_m)
@@ -460,53 +581,36 @@ def travel_time_arrays(
                 pts.ids[~snap_.ok][0],
             )  # fmt: skip
     d_linked = np.flatnonzero(d_snap.ok)
-    stop_linked = np.flatnonzero(network.stop_snap.ok) if transit_modes else np.empty(0, np.int64)
-    if transit_modes:
-        egress = _walk_seconds_csr(
-            _egress_metres(network, stop_linked, d_snap, d_linked, egress_m), speed_walking
-        )
+    stop_linked = np.flatnonzero(network.stop_snap.ok) if q.transit_modes else np.empty(0, int)
+    if q.transit_modes:
+        egress_m = _egress_metres(network, stop_linked, d_snap, d_linked, q.egress_m)
+        egress = _walk_seconds_csr(egress_m, q.speed_walking)
     else:
         egress = _empty_csr(network.n_stops)
-    n_target_stops = len(stop_linked)
-    targets = _concat_snaps(subset_snap(network.stop_snap, stop_linked), subset_snap(d_snap, d_linked))
     same_i, same_j = _identical_points(origins_p, dest_p)
+    targets = _Targets(
+        snap=_concat_snaps(subset_snap(network.stop_snap, stop_linked), subset_snap(d_snap, d_linked)),
+        stop_linked=stop_linked,
+        dest_linked=d_linked,
+        n_stops=network.n_stops,
+        n_dest=len(dest_p),
+        same_origin=same_i,
+        same_dest=same_j,
+    )
     access_egress_s = time.perf_counter() - t0
     raptor_s = 0.0
 
     n_orig, n_dest = len(origins_p), len(dest_p)
-    out = np.full((n_orig, n_dest, len(pcts)), np.nan, dtype=np.float32)
-    pct_arr = np.array(pcts, dtype=np.float64)
-    params = (dep_start_s, n_minutes, rides, max_time_s, raptor.BOARD_SLACK_SECONDS,
-              bool(wait_at_origin))  # fmt: skip
+    out = np.full((n_orig, n_dest, len(q.percentiles)), np.nan, dtype=np.float32)
+    pct_arr = np.array(q.percentiles, dtype=np.float64)
+    params = (q.dep_start_s, q.n_minutes, q.rides, q.max_time_s, raptor.BOARD_SLACK_SECONDS,
+              q.wait_at_origin)  # fmt: skip
     n_threads = numba.get_num_threads()
     batch = max(1, int(origins_per_batch))
     for lo in range(0, n_orig, batch):
         hi = min(n_orig, lo + batch)
         t0 = time.perf_counter()
-        o_sub = subset_snap(o_snap, np.arange(lo, hi))
-        o_linked = np.flatnonzero(o_sub.ok)
-        # One street search per origin reaches both the stops (access) and the
-        # destinations (walk-only trips).
-        dist = sp.coo_array(
-            point_to_point_distances(network.streets, subset_snap(o_sub, o_linked), targets, walk_limit_m)
-        )
-        is_stop = dist.col < n_target_stops
-        rows = o_linked[dist.row]
-        access = _walk_seconds_csr(
-            _min_csr(rows[is_stop], stop_linked[dist.col[is_stop]], dist.data[is_stop],
-                     (hi - lo, network.n_stops)),
-            speed_walking,
-        )  # fmt: skip
-        # Linked origins and destinations at identical coordinates are 0 m apart
-        # (the street path would count both snap offsets).
-        here = (same_i >= lo) & (same_i < hi) & o_snap.ok[same_i] & d_snap.ok[same_j]
-        walk_csr = _min_csr(
-            np.concatenate([rows[~is_stop], same_i[here] - lo]),
-            np.concatenate([d_linked[dist.col[~is_stop] - n_target_stops], same_j[here]]),
-            np.concatenate([dist.data[~is_stop], np.zeros(int(here.sum()))]),
-            (hi - lo, n_dest),
-        )
-        walk = _walk_seconds_csr(walk_csr, speed_walking)
+        access, walk = _origin_legs(network, q, o_snap, d_snap, lo, hi, targets)
         access_egress_s += time.perf_counter() - t0
         t0 = time.perf_counter()
         seconds = raptor.travel_time_percentiles(
@@ -527,8 +631,8 @@ def travel_time_arrays(
         minutes=out,
         origin_ids=origins_p.ids,
         destination_ids=dest_p.ids,
-        percentiles=pcts,
-        parameters=parameters,
+        percentiles=q.percentiles,
+        parameters=q.parameters,
         stats=stats,
     )
 

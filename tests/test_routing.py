@@ -214,6 +214,12 @@ def test_bad_parameters_are_rejected(world) -> None:
         TravelTimeMatrix(world, A, C)
     with pytest.raises(InputError, match="unknown engine"):
         _ttm(world, A, C, when, engine="otp")
+    with pytest.raises(InputError, match="max_egress_distance_m"):
+        _ttm(world, A, C, when, max_egress_distance_m=float("nan"))
+    with pytest.raises(InputError, match="speed_walking"):
+        _ttm(world, A, C, when, speed_walking=0)
+    with pytest.raises(InputError, match="max_time"):
+        _ttm(world, A, C, when, max_time=dt.timedelta(0))
 
 
 def _r5py_runs() -> bool:
