@@ -136,7 +136,6 @@ def _search_origin(
     All arrays after ``wait_at_origin`` are scratch buffers owned by the calling
     thread; they are reset here.
     """
-    n_stops = ride_arr.shape[1]
     n_dest = dest_arr.shape[0]
     ride_arr[:, :] = UNREACHED
     board_arr[:, :] = UNREACHED
@@ -298,7 +297,6 @@ def _search_origin(
             else:
                 t = a - dep if wait_at_origin else a - dest_dep[d]
                 tt[d, k] = t if t <= max_time_s else UNREACHED
-    return n_stops
 
 
 @njit(cache=True)
