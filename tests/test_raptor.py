@@ -324,3 +324,25 @@ def test_select_rank_equals_sorting() -> None:
             a[rng.random(n) < 0.2] = raptor.UNREACHED
             k = int(rng.integers(n))
             assert raptor.select_rank(a.copy(), k) == np.sort(a)[k]
+
+
+def test_denser_random_networks_match_reference() -> None:
+    """Fewer, denser cases: many trips per line and longer windows stress the range labels."""
+    rng = np.random.default_rng(99)
+    for case_no in range(25):
+        dep_start = 7 * 3600
+        n_minutes = int(rng.integers(20, 40))
+        case = _random_case(rng, dep_start, n_minutes)
+        extra = []
+        for stops, arr, dep in case.trips:  # repeat each trip at a few headways
+            for shift in rng.choice([120, 300, 420, 600, 900], size=3, replace=False):
+                extra.append((stops, [t + int(shift) for t in arr], [t + int(shift) for t in dep]))
+        case = Case(case.n_stops, case.trips + extra, access=case.access, walk=case.walk,
+                    egress=case.egress, n_dest=case.n_dest, walk_m=case.walk_m,
+                    min_transfer_s=case.min_transfer_s)  # fmt: skip
+        max_rides = int(rng.integers(1, 4))
+        wait = bool(case_no % 2)
+        got = case.raptor(dep_start, n_minutes, max_rides, 3600, wait)
+        for o in range(len(case.access)):
+            want = _as_int(case.reference(o, dep_start, n_minutes, max_rides, 3600, wait))
+            np.testing.assert_array_equal(got[o], want, err_msg=f"case {case_no} origin {o}")
