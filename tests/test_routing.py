@@ -377,3 +377,10 @@ def test_transit_submodes_filter_routes_by_route_type(world) -> None:
     rail = _ttm(world, A, B, when, transport_modes=[TransportMode.RAIL, TransportMode.WALK], **one)
     assert bus["travel_time"].iloc[0] == 15
     assert rail["travel_time"].iloc[0] == math.floor(_street_m(5.0, 5.05) / 60.0) == 57
+
+
+def test_points_in_a_projected_crs_give_the_same_times(world) -> None:
+    when = dt.datetime(2019, 5, 14, 8, 0)
+    wgs = _ttm(world, A, C, when)
+    rd = _ttm(world, A.to_crs("EPSG:28992"), C.to_crs("EPSG:28992"), when)
+    assert rd["travel_time"].tolist() == wgs["travel_time"].tolist() == [25]
