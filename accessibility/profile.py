@@ -86,26 +86,33 @@ def timetable_connections(
 
 
 @njit(cache=True, inline="always")
-def _profile_lookup(
-    prof_dep: np.ndarray, prof_arr: np.ndarray, base: int, length: int, t: int
-) -> int:
-    """Earliest arrival for a traveller at the stop at time ``t``.
+def _last_ready_at_or_after(prof_ready: np.ndarray, base: int, length: int, t: int) -> int:
+    """Index (from ``base``) of the last entry whose ready time is ``>= t``; -1 if none.
 
     Entries ``base .. base+length-1`` have strictly decreasing ready times and
-    strictly decreasing arrivals, so the last entry whose ready time is still
-    ``>= t`` is the best one.
+    strictly decreasing arrivals, so that entry is the best one for a traveller
+    at the stop at time ``t``.
     """
-    if length == 0 or prof_dep[base] < t:
-        return UNREACHABLE
+    if length == 0 or prof_ready[base] < t:
+        return -1
     lo = 0
     hi = length - 1
-    while lo < hi:  # last index with prof_dep >= t
+    while lo < hi:
         mid = (lo + hi + 1) // 2
-        if prof_dep[base + mid] >= t:
+        if prof_ready[base + mid] >= t:
             lo = mid
         else:
             hi = mid - 1
-    return prof_arr[base + lo]
+    return lo
+
+
+@njit(cache=True, inline="always")
+def _profile_lookup(
+    prof_ready: np.ndarray, prof_arrival: np.ndarray, base: int, length: int, t: int
+) -> int:
+    """Earliest arrival at a target for a traveller at the stop at time ``t``."""
+    idx = _last_ready_at_or_after(prof_ready, base, length, t)
+    return UNREACHABLE if idx < 0 else prof_arrival[base + idx]
 
 
 @njit(cache=True)
@@ -244,20 +251,26 @@ def evaluate_points(
     prof_arrival = entries[1]
     out = np.empty((n_points, n_dep), dtype=np.int64)
     for p in prange(n_points):
-        arrivals = np.empty(n_dep, dtype=np.int64)
-        for m in range(n_dep):
-            t0 = departures[m]
-            best = UNREACHABLE
-            if direct_seconds[p] < UNREACHABLE:
-                best = t0 + direct_seconds[p]
-            for j in range(access_ptr[p], access_ptr[p + 1]):
-                s = access_stop[j]
-                arrival = _profile_lookup(
-                    prof_ready, prof_arrival, prof_ptr[s], prof_len[s], t0 + access_seconds[j]
-                )
-                if arrival < best:
-                    best = arrival
-            arrivals[m] = best
+        arrivals = np.full(n_dep, UNREACHABLE, dtype=np.int64)
+        if direct_seconds[p] < UNREACHABLE:
+            for m in range(n_dep):
+                arrivals[m] = departures[m] + direct_seconds[p]
+        for j in range(access_ptr[p], access_ptr[p + 1]):
+            s = access_stop[j]
+            base = prof_ptr[s]
+            walk = access_seconds[j]
+            # Ready times fall along the entries, so as the departure minute
+            # grows the usable entry (the last one still ready in time) moves
+            # towards the front: one binary search, then a backward walk.
+            idx = _last_ready_at_or_after(prof_ready, base, prof_len[s], departures[0] + walk)
+            for m in range(n_dep):
+                t = departures[m] + walk
+                while idx >= 0 and prof_ready[base + idx] < t:
+                    idx -= 1
+                if idx < 0:
+                    break
+                if prof_arrival[base + idx] < arrivals[m]:
+                    arrivals[m] = prof_arrival[base + idx]
         latest_same = n_dep - 1
         for m in range(n_dep - 1, -1, -1):
             if m == n_dep - 1 or arrivals[m] != arrivals[m + 1]:
