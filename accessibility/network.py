@@ -16,7 +16,8 @@ import logging
 import os
 import pickle
 import time
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -161,6 +162,7 @@ class TransportNetwork:
         self.max_snap_distance_m = float(max_snap_distance_m)
         self.transfer_max_distance_m = float(transfer_max_distance_m)
         self._timetables: dict[dt.date, Timetable] = {}
+        self._memo: OrderedDict[tuple, object] = OrderedDict()
         cache_file = None
         if use_cache:
             folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
@@ -292,6 +294,22 @@ class TransportNetwork:
         if date not in self._timetables:
             self._timetables[date] = build_timetable(self.feed, date)
         return self._timetables[date]
+
+    def memo(self, key: tuple, compute: Callable[[], object], size: int = 8) -> object:
+        """``compute()``, kept for the last ``size`` keys (in memory, not on disk).
+
+        Routing keeps derived tables here (snapped destinations, egress
+        distances, kernel arrays) so that repeated queries with the same
+        destinations skip them. ``key`` must name every input of ``compute``.
+        """
+        if key in self._memo:
+            self._memo.move_to_end(key)
+            return self._memo[key]
+        value = compute()
+        self._memo[key] = value
+        while len(self._memo) > size:
+            self._memo.popitem(last=False)
+        return value
 
     def point_stop_distances(self, snap: SnapResult, max_distance_m: float) -> sp.csr_array:
         """Walking distances from points to stops, along the streets.

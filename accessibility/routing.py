@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -442,6 +443,11 @@ def _transit_network(network: TransportNetwork, q: _Query, date: dt.date) -> tup
     """The kernels' ``net`` tuple: timetable of ``date``, transfers, allowed patterns."""
     if not q.transit_modes:
         return _empty_network(network.n_stops)
+    key = ("kernel_network", date, q.speed_walking, tuple(sorted(q.transit_modes)))
+    return network.memo(key, lambda: _build_transit_network(network, q, date))
+
+
+def _build_transit_network(network: TransportNetwork, q: _Query, date: dt.date) -> tuple:
     timetable = network.timetable(date)
     mask = None
     if TransportMode.TRANSIT not in q.transit_modes:
@@ -565,7 +571,11 @@ def travel_time_arrays(
     # Street side: snapping and egress once; access and walk-only per batch.
     t0 = time.perf_counter()
     o_snap = snap_points(network.streets, origins_p.lat, origins_p.lon, snap_distance_m)
-    d_snap = snap_points(network.streets, dest_p.lat, dest_p.lon, snap_distance_m)
+    d_key = (_coordinates_key(dest_p), float(snap_distance_m))
+    d_snap = network.memo(
+        ("snap", *d_key),
+        lambda: snap_points(network.streets, dest_p.lat, dest_p.lon, snap_distance_m),
+    )
     stats = {
         "origins": len(origins_p),
         "destinations": len(dest_p),
@@ -583,7 +593,10 @@ def travel_time_arrays(
     d_linked = np.flatnonzero(d_snap.ok)
     stop_linked = np.flatnonzero(network.stop_snap.ok) if q.transit_modes else np.empty(0, int)
     if q.transit_modes:
-        egress_m = _egress_metres(network, stop_linked, d_snap, d_linked, q.egress_m)
+        egress_m = network.memo(
+            ("egress", *d_key, q.egress_m),
+            lambda: _egress_metres(network, stop_linked, d_snap, d_linked, q.egress_m),
+        )
         egress = _walk_seconds_csr(egress_m, q.speed_walking)
     else:
         egress = _empty_csr(network.n_stops)
@@ -693,6 +706,13 @@ def _empty_network(n_stops: int) -> tuple[np.ndarray, ...]:
     stops_ptr = np.zeros(n_stops + 1, dtype=np.int64)
     return (ptr1, i32, ptr1, i64, i32, i32, stops_ptr, i32, i32, stops_ptr, i32, i32,
             np.zeros(n_stops, dtype=np.int32))  # fmt: skip
+
+
+def _coordinates_key(points: Points) -> str:
+    """A hash of the points' coordinates (for caching tables derived from them)."""
+    digest = hashlib.sha256(np.ascontiguousarray(points.lat, dtype=np.float64).tobytes())
+    digest.update(np.ascontiguousarray(points.lon, dtype=np.float64).tobytes())
+    return digest.hexdigest()
 
 
 def _identical_points(a: Points, b: Points) -> tuple[np.ndarray, np.ndarray]:

@@ -384,3 +384,18 @@ def test_points_in_a_projected_crs_give_the_same_times(world) -> None:
     wgs = _ttm(world, A, C, when)
     rd = _ttm(world, A.to_crs("EPSG:28992"), C.to_crs("EPSG:28992"), when)
     assert rd["travel_time"].tolist() == wgs["travel_time"].tolist() == [25]
+
+
+def test_repeated_queries_reuse_derived_tables(world) -> None:
+    calls = []
+    for key in ["a", "b", "a"]:
+        world.memo(("test", key), lambda k=key: calls.append(k) or k.upper())
+    assert calls == ["a", "b"]
+    for i in range(20):  # bounded: old keys are dropped
+        world.memo(("test", i), lambda i=i: i)
+    assert ("test", "a") not in world._memo and len(world._memo) <= 8
+    when = dt.datetime(2019, 5, 14, 8, 0)
+    first = travel_time_arrays(world, A, pd.concat([B, C]), departure=when)
+    again = travel_time_arrays(world, A, pd.concat([B, C]), departure=when)
+    np.testing.assert_array_equal(first.minutes, again.minutes)
+    assert first.minutes[0, :, 0].tolist() == [15, 25]
