@@ -472,6 +472,35 @@ def format_caption(
     return "\n".join(textwrap.fill(line, 150) for line in lines)
 
 
+def _finish_single_map(
+    fig: Figure,
+    ax: Axes,
+    handles: list,
+    legend_title: str,
+    legend_x: float,
+    fontsize: float,
+    title: str,
+    params: Mapping[str, Any],
+    crs: str,
+    lang: str,
+    path: str | os.PathLike[str],
+    dpi: int,
+) -> Path:
+    """Legend to the right of a one-panel map, title, caption and atomic save."""
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(legend_x, 0.9),
+        title=legend_title,
+        alignment="left",
+        frameon=False,
+        fontsize=fontsize,
+        title_fontsize=11,
+    )
+    _decorate(fig, [ax], title, format_caption(params, lang, crs), bool(params.get("synthetic")), lang)
+    return _save(fig, path, dpi)
+
+
 def _decorate(
     fig: Figure, axes: Sequence[Axes], title: str, caption: str, synthetic: bool, lang: str
 ) -> None:
@@ -684,25 +713,8 @@ def plot_isochrones(
 
     extent_layers = [gpd.GeoSeries(list(iso.geometry), crs=crs), location_layer]
     _set_extent(ax, _union_bounds(*extent_layers))
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.69, 0.9),
-        title=text["legend_from"],
-        alignment="left",
-        frameon=False,
-        fontsize=10,
-        title_fontsize=11,
-    )
-    _decorate(
-        fig,
-        [ax],
-        title,
-        format_caption(params | {"norm_minutes": norm}, lang, crs),
-        bool(params.get("synthetic")),
-        lang,
-    )
-    return _save(fig, path, dpi)
+    return _finish_single_map(fig, ax, handles, text["legend_from"], 0.69, 10, title,
+                              params | {"norm_minutes": norm}, crs, lang, path, dpi)
 
 
 def plot_overview(
@@ -803,25 +815,8 @@ def plot_overview(
             )
         )
     _set_extent(ax, _union_bounds(at_norm.geometry, location_layer, boundary_layer))
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.69, 0.9),
-        title=text["legend_overview"],
-        alignment="left",
-        frameon=False,
-        fontsize=10,
-        title_fontsize=11,
-    )
-    _decorate(
-        fig,
-        [ax],
-        title,
-        format_caption(params | {"norm_minutes": norm}, lang, crs),
-        bool(params.get("synthetic")),
-        lang,
-    )
-    return _save(fig, path, dpi)
+    return _finish_single_map(fig, ax, handles, text["legend_overview"], 0.69, 10, title,
+                              params | {"norm_minutes": norm}, crs, lang, path, dpi)
 
 
 def check_class_columns(
@@ -984,21 +979,9 @@ def plot_whitespots(
     if boundary_layer is not None:
         handles.append(Line2D([], [], color=BOUNDARY_COLOUR, linewidth=0.9, label=text["boundary"]))
     _set_extent(ax, _union_bounds(gdf.geometry))
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(0.65, 0.9),
-        title=text["legend_to"],
-        alignment="left",
-        frameon=False,
-        fontsize=9.5,
-        title_fontsize=11,
-    )
     params = dict(caption_params or {}) | {"norm_minutes": norm_minutes}
-    _decorate(
-        fig, [ax], title, format_caption(params, lang, crs), bool(params.get("synthetic")), lang
-    )
-    return _save(fig, path, dpi)
+    return _finish_single_map(fig, ax, handles, text["legend_to"], 0.65, 9.5, title, params,
+                              crs, lang, path, dpi)
 
 
 def _whitespot_totals(
