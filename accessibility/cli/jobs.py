@@ -34,10 +34,27 @@ def _fail(err: AccessibilityError) -> None:
     raise typer.Exit(1)
 
 
-def _load(region: str, cache_dir: Path | None, online: bool):
+def _run(region: str, cache_dir: Path | None, online: bool, status: str, job):
+    """Load the region, run ``job(data)`` under a spinner; errors exit 1 in red.
+
+    Returns the region data and the job's result; warns when the region is synthetic.
+    """
     from accessibility.jobs.region import RegionData
 
-    return RegionData.load(region, cache_dir=cache_dir, offline=not online)
+    try:
+        data = RegionData.load(region, cache_dir=cache_dir, offline=not online)
+        with console.status(status):
+            result = job(data)
+    except AccessibilityError as err:
+        _fail(err)
+    if data.synthetic:
+        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    return data, result
+
+
+def _print_warnings(data) -> None:
+    for warning in data.warnings:
+        console.print(f"[yellow]let op / note:[/] {warning}")
 
 
 def _print_timings(seconds: dict[str, float]) -> None:
@@ -65,17 +82,10 @@ def isochrones_command(
     """Isochronen rond elk steunpunt (15/30/45/60 min) / isochrones around every steunpunt."""
     from accessibility.jobs.isochrones import run_isochrones
 
-    try:
-        data = _load(region, cache_dir, online)
-        with console.status("isochronen berekenen / computing isochrones..."):
-            result = run_isochrones(data, out, lang=lang)
-    except AccessibilityError as err:
-        _fail(err)
-    if data.synthetic:
-        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    data, result = _run(region, cache_dir, online, "isochronen berekenen / computing isochrones...",
+                        lambda data: run_isochrones(data, out, lang=lang))
     _print_frame(f"Isochronen – {data.config.title}", result.summary)
-    for warning in data.warnings:
-        console.print(f"[yellow]let op / note:[/] {warning}")
+    _print_warnings(data)
     console.print(f"Uitvoer / output: {result.out_dir} ({len(list(result.out_dir.iterdir()))} bestanden)")
     _print_timings(result.seconds)
 
@@ -91,22 +101,15 @@ def whitespots_command(
     """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
     from accessibility.jobs.whitespots import run_whitespots
 
-    try:
-        data = _load(region, cache_dir, online)
-        with console.status("witte vlekken berekenen / computing white spots..."):
-            result = run_whitespots(data, out, lang=lang)
-    except AccessibilityError as err:
-        _fail(err)
-    if data.synthetic:
-        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+    data, result = _run(region, cache_dir, online, "witte vlekken berekenen / computing white spots...",
+                        lambda data: run_whitespots(data, out, lang=lang))
     region_row = result.coverage.region
     console.print(
         f"Inwoners {region_row['population']:,.0f}; buiten de norm "
         f"{100 * region_row['share_beyond_norm']:.1f} %; witte-vlekbuurten "
         f"{int(region_row['n_witte_vlekken'])} van {int(region_row['n_buurten'])}")
     _print_frame("Tijdvakken / time windows", result.time_windows)
-    for warning in data.warnings:
-        console.print(f"[yellow]let op / note:[/] {warning}")
+    _print_warnings(data)
     console.print(f"Rapport / report: {result.out_dir / 'rapport.html'}")
     _print_timings(result.seconds)
 
@@ -141,20 +144,17 @@ def check_location_command(
                       "samen, of --candidates / give exactly one of --address, --lat with --lon, "
                       "or --candidates")
         raise typer.Exit(2)
-    try:
-        data = _load(region, cache_dir, online)
+    def job(data):
         if address is not None:
             frame = candidate_from_address(data, address)
         elif candidates is not None:
             frame = candidates_from_file(data, candidates)
         else:
             frame = candidate_frame([name], [name], np.array([lat]), np.array([lon]), "coordinates")
-        with console.status("kandidaten doorrekenen / evaluating candidates..."):
-            result = run_check_location(data, frame, out, lang=lang)
-    except AccessibilityError as err:
-        _fail(err)
-    if data.synthetic:
-        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+        return run_check_location(data, frame, out, lang=lang)
+
+    _, result = _run(region, cache_dir, online, "kandidaten doorrekenen / evaluating candidates...",
+                     job)
     _print_frame("Wat voegt de locatie toe? / what does it add?", result.table)
     for row in result.rejected.itertuples():
         console.print(f"[red]afgewezen / rejected:[/] {row.id} ({row.name}): {row.reason}")
@@ -180,15 +180,11 @@ def suggest_command(
     from accessibility.jobs.candidates import candidates_from_file
     from accessibility.jobs.suggest import run_suggest
 
-    try:
-        data = _load(region, cache_dir, online)
+    def job(data):
         pool = candidates_from_file(data, candidates) if candidates is not None else None
-        with console.status("locaties kiezen / choosing sites..."):
-            result = run_suggest(data, k, out, candidates=pool, method=method, lang=lang)
-    except AccessibilityError as err:
-        _fail(err)
-    if data.synthetic:
-        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+        return run_suggest(data, k, out, candidates=pool, method=method, lang=lang)
+
+    _, result = _run(region, cache_dir, online, "locaties kiezen / choosing sites...", job)
     _print_frame(f"Voorgestelde locaties ({result.siting.method})", result.ranking)
     console.print(f"[dim]{result.n_candidates} kandidaten, "
                   f"{result.candidates_per_second:.1f} kandidaten/s (routing)[/]")
