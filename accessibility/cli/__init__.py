@@ -22,6 +22,13 @@ app = typer.Typer(
 )
 
 
+def print_error(console, message: object) -> None:
+    """Print an error in red; the message is escaped so ``[inputs]`` is not taken as markup."""
+    from rich.markup import escape
+
+    console.print(f"[bold red]Fout / error:[/] {escape(str(message))}")
+
+
 @app.callback()
 def _root(
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging."),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from accessibility.cli import app
+from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError
 
 data_app = typer.Typer(
@@ -72,7 +72,7 @@ def fetch(
         cfg = load_region(region)
         summary = fetch_region(cfg, cache, force=force, progress=not no_progress)
     except AccessibilityError as exc:
-        console.print(f"[red]{exc}[/red]")
+        print_error(console, exc)
         raise typer.Exit(1) from None
     table = Table(title=f"{cfg.title}: {summary.cache_dir}")
     table.add_column("Bestand / file")

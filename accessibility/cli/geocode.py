@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from accessibility.cli import app
+from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError
 
 
@@ -65,7 +65,7 @@ def geocode_command(
         else:
             write_locations(result.pinned, out)
     except AccessibilityError as exc:
-        console.print(f"[red]{exc}[/red]")
+        print_error(console, exc)
         raise typer.Exit(1) from None
     console.print(result.summary())
     if not result.unpinned.empty:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from accessibility.cli import app
+from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError
 
 _MAX_AGENCIES = 3
@@ -42,7 +42,7 @@ def gtfs_info_command(
         day = _parse_date(date) if date else None
         info = feed_info(feeds, day)
     except AccessibilityError as exc:
-        console.print(f"[red]{exc}[/red]")
+        print_error(console, exc)
         raise typer.Exit(1) from None
     finally:
         gtfs_log.setLevel(level)

@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from accessibility.cli import app
+from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError
 
 console = Console()
@@ -30,7 +30,7 @@ Lang = Annotated[str, typer.Option("--lang", help=LANG_HELP)]
 Out = Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)]
 
 def _fail(err: AccessibilityError) -> None:
-    console.print(f"[bold red]Fout / error:[/] {err}")
+    print_error(console, err)
     raise typer.Exit(1)
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from accessibility.cli import app
+from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError, InputError
 
 
@@ -153,5 +153,5 @@ def need(
                 "or --table regions.csv"
             )
     except AccessibilityError as exc:
-        console.print(f"[red]{exc}[/red]")
+        print_error(console, exc)
         raise typer.Exit(1) from None

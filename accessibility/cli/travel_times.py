@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from accessibility.cli import app
+from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError, InputError
 
 _LAT = ("lat", "latitude", "y")
@@ -148,5 +148,5 @@ def travel_times(
             f"{len(ttm)} pairs, {int(ttm[value].isna().sum())} unreached; written to {out}"
         )
     except AccessibilityError as exc:
-        console.print(f"[red]{exc}[/red]")
+        print_error(console, exc)
         raise typer.Exit(1) from None
