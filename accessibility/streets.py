@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,6 +107,24 @@ class StreetNetwork:
     def n_edges(self) -> int:
         """Number of directed edges (twice the number of street segments)."""
         return len(self.indices)
+
+    @cached_property
+    def segment_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, object]:
+        """Undirected segments ``(a, b, length_m)``, their lines and an STRtree over them.
+
+        Built once per network (snapping calls reuse it; it is pickled with the
+        network cache once built).
+        """
+        import shapely
+
+        seg_a, seg_b, seg_len = _segments(self)
+        coords = np.stack(
+            [np.column_stack([self.x[seg_a], self.y[seg_a]]),
+             np.column_stack([self.x[seg_b], self.y[seg_b]])],
+            axis=1,
+        )
+        lines = shapely.linestrings(coords) if len(seg_a) else np.empty(0, dtype=object)
+        return seg_a, seg_b, seg_len, lines, shapely.STRtree(lines)
 
 
 @dataclass(frozen=True)
@@ -495,18 +514,12 @@ def snap_points(
         return SnapResult(
             empty_i, empty_i, empty_f, empty_f, empty_f, np.empty(0, dtype=bool), max_distance_m
         )
-    seg_a, seg_b, seg_len = _segments(net)
+    seg_a, seg_b, seg_len, lines, tree = net.segment_index
     if len(seg_a) == 0:
         raise InputError(
             f"the walking network has {net.n_nodes} nodes but no street segments; "
             "points cannot be snapped to it. Build it from an extract with walkable ways."
         )
-    coords = np.stack(
-        [np.column_stack([net.x[seg_a], net.y[seg_a]]), np.column_stack([net.x[seg_b], net.y[seg_b]])],
-        axis=1,
-    )
-    lines = shapely.linestrings(coords)
-    tree = shapely.STRtree(lines)
     px, py = _project(lat_a, lon_a, net.crs)
     points = shapely.points(px, py)
     (pt_idx, seg_idx), dist = tree.query_nearest(points, return_distance=True, all_matches=False)
