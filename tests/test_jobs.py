@@ -207,3 +207,11 @@ def test_isochrones_in_the_sparse_village(demo: RegionData, tmp_path: Path) -> N
     # On foot at 3.6 km/h one covers at most 900 m in 15 min; cells reach half a
     # diagonal (142 m for 200 m cells) beyond their centre.
     assert areas[0] <= np.pi * (900 + 142) ** 2
+
+
+def test_whitespots_filtered_by_kind(demo: RegionData, whitespots, tmp_path: Path) -> None:
+    only_main = run_whitespots(demo, tmp_path / "ws", kinds=("steunpunt",))
+    fewer = only_main.coverage.region["population_beyond_norm"]
+    assert fewer >= whitespots.coverage.region["population_beyond_norm"]
+    report = (tmp_path / "ws" / "rapport.html").read_text(encoding="utf-8")
+    assert "meegeteld: steunpunten)" in report

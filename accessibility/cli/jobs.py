@@ -94,6 +94,9 @@ def isochrones_command(
 def whitespots_command(
     region: Region = "demo",
     out: Out = Path("output/demo/whitespots"),
+    kind: list[str] = typer.Option(
+        ["steunpunt", "satellite"], "--kind",
+        help="Soorten locaties die meetellen (herhaalbaar) / location kinds that count (repeatable)."),
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
@@ -102,7 +105,7 @@ def whitespots_command(
     from accessibility.jobs.whitespots import run_whitespots
 
     data, result = _run(region, cache_dir, online, "witte vlekken berekenen / computing white spots...",
-                        lambda data: run_whitespots(data, out, lang=lang))
+                        lambda data: run_whitespots(data, out, lang=lang, kinds=tuple(kind)))
     region_row = result.coverage.region
     console.print(
         f"Inwoners {region_row['population']:,.0f}; buiten de norm "

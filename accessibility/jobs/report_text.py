@@ -12,6 +12,8 @@ from accessibility.jobs.region import RegionData
 from accessibility.report import Report, ReportSection, nl_number
 
 DUTCH_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+KIND_LABELS = {"steunpunt": "steunpunten", "satellite": "satellieten",
+               "proposed": "voorgestelde locaties"}
 WINDOW_LABELS = {"weekday_daytime": "werkdag overdag", "weekday_evening": "werkdagavond",
                  "saturday": "zaterdag"}
 
@@ -116,8 +118,9 @@ def _thin_transport_advice(buurten: gpd.GeoDataFrame) -> list[str]:
 
 
 def whitespot_report(data: RegionData, coverage: CoverageResult, buurten: gpd.GeoDataFrame,
-                     need: pd.DataFrame, windows: pd.DataFrame, map_png: Path) -> Report:
-    """The regional white-spot report (Dutch)."""
+                     need: pd.DataFrame, windows: pd.DataFrame, map_png: Path,
+                     kinds: tuple[str, ...]) -> Report:
+    """The regional white-spot report (Dutch); ``kinds`` are the location kinds counted."""
     region = coverage.region
     a = data.config.analysis
     key = [
@@ -130,8 +133,8 @@ def whitespot_report(data: RegionData, coverage: CoverageResult, buurten: gpd.Ge
     epa_sources = sorted(set(data.epa.buurten["epa_prevalence_source"].dropna()))
     method = ReportSection("Methode", paragraphs=[
         "Voor elk bevolkingspunt berekenen we de reistijd met openbaar vervoer en lopen naar het "
-        "dichtstbijzijnde bestaande steunpunt (steunpunten en satellieten; voorgestelde locaties "
-        "tellen niet mee), voor elke vertrekminuut in het tijdvenster. De reistijd omvat lopen naar "
+        f"dichtstbijzijnde steunpunt (meegeteld: {', '.join(KIND_LABELS.get(k, k) for k in kinds)}), "
+        "voor elke vertrekminuut in het tijdvenster. De reistijd omvat lopen naar "
         "de halte, wachten, rijden, overstappen en lopen naar het steunpunt; lopen zonder OV telt "
         "ook als mogelijkheid. Per buurt geven we de mediane reistijd gewogen naar inwoners en het "
         "aandeel inwoners buiten de norm.",

@@ -168,7 +168,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
         files.append(webmaps.whitespot_webmap(
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             title=title, caption_params=caption, lang=lang))
-        report = whitespot_report(data, coverage, buurten, need, windows, map_png)
+        report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds)
         files.append(write_report(report, tmp / "rapport.html"))
         write_metadata(data, tmp / "metadata.json", timings=timings)
         files = [out_dir / f.name for f in files]
