@@ -32,7 +32,7 @@ def parameters_table(data: RegionData) -> dict[str, str]:
         "Norm": f"{a.norm_minutes} minuten (voorlopig uitgangspunt, De Galan Groep 2024)",
         "Witte vlek": f"buurt waar meer dan {a.white_spot_share:.0%} van de inwoners buiten de norm valt",
         "Maximale reistijd": f"{p.max_time_minutes} minuten (langer telt als onbereikbaar)",
-        "Loopsnelheid": f"{p.speed_walking_kmh:g} km/u; lopen naar/van halte maximaal "
+        "Loopsnelheid": f"{nl_number(p.speed_walking_kmh, 1)} km/u; lopen naar/van halte maximaal "
                         f"{p.max_walk_minutes:g} minuten",
         "Overstap": "60 seconden minimaal tussen aankomst bij de halte en vertrek (als R5)",
         "Bevolkingspunten": f"raster van {a.grid_cell_m:g} m binnen de buurten, alleen cellen "
