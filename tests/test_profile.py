@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import numpy as np
 import pytest
+from reference_router import make_timetable
 
 from accessibility.profile import (
     UNREACHABLE,
@@ -13,44 +12,8 @@ from accessibility.profile import (
     profile_scan,
     timetable_connections,
 )
-from accessibility.timetable import Timetable
 
 SLACK = 60
-
-
-def timetable_from_trips(n_stops: int, trips: list[tuple[list[int], list[int], list[int]]]) -> Timetable:
-    """A Timetable with one pattern per trip: (stops, arrivals, departures)."""
-    stop_ptr = [0]
-    stops: list[int] = []
-    time_ptr = []
-    arrival: list[int] = []
-    departure: list[int] = []
-    for trip_stops, arr, dep in trips:
-        stops.extend(trip_stops)
-        stop_ptr.append(len(stops))
-        time_ptr.append(len(arrival))
-        arrival.extend(arr)
-        departure.extend(dep)
-    n = len(trips)
-    return Timetable(
-        date=dt.date(2026, 12, 1),
-        stop_ids=np.array([f"f:{i}" for i in range(n_stops)]),
-        stop_names=np.array([f"stop {i}" for i in range(n_stops)]),
-        stop_lat=np.zeros(n_stops),
-        stop_lon=np.zeros(n_stops),
-        pattern_stop_ptr=np.array(stop_ptr, dtype=np.int64),
-        pattern_stops=np.array(stops, dtype=np.int32),
-        pattern_trip_ptr=np.arange(n + 1, dtype=np.int64),
-        pattern_route_type=np.full(n, 3, dtype=np.int16),
-        pattern_route_ids=np.array([f"r{i}" for i in range(n)]),
-        trip_time_ptr=np.array(time_ptr, dtype=np.int64),
-        arrival=np.array(arrival, dtype=np.int32),
-        departure=np.array(departure, dtype=np.int32),
-        trip_ids=np.array([f"t{i}" for i in range(n)]),
-        transfer_ptr=np.zeros(n_stops + 1, dtype=np.int64),
-        transfer_to=np.zeros(0, dtype=np.int32),
-        transfer_seconds=np.zeros(0, dtype=np.int32),
-    )
 
 
 def csr(rows: list[dict[int, int]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -128,7 +91,7 @@ def run_profile(n_stops, trips, transfers, egress, access, direct, departures, w
                 self_transfer=None):
     if self_transfer is None:
         self_transfer = np.zeros(n_stops, dtype=np.int64)
-    timetable = timetable_from_trips(n_stops, trips)
+    timetable = make_timetable(n_stops, trips)
     conns = timetable_connections(timetable, 0, 10**6)
     tr_ptr, tr_to, tr_sec = csr(transfers)
     prof_ptr, prof_len, entries = profile_scan(
