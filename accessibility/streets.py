@@ -658,6 +658,19 @@ def _bounded_dijkstra(
 
 
 @njit(nogil=True, cache=True)
+def _grow(cols, vals, used, needed):  # pragma: no cover - numba
+    """Copies of the CSR output buffers with room for ``needed`` entries (capacity doubles)."""
+    cap = len(cols)
+    while cap < needed:
+        cap *= 2
+    new_cols = np.empty(cap, dtype=np.int32)
+    new_vals = np.empty(cap, dtype=np.float64)
+    new_cols[:used] = cols[:used]
+    new_vals[:used] = vals[:used]
+    return new_cols, new_vals
+
+
+@njit(nogil=True, cache=True)
 def _point_to_node_batch(
     indptr, indices, weights, node_a, node_b, init_a, init_b, limit
 ):  # pragma: no cover - numba
@@ -678,15 +691,8 @@ def _point_to_node_batch(
             indptr, indices, weights, node_a[p], init_a[p], node_b[p], init_b[p], limit,
             dist, touched, heap_d, heap_n,
         )
-        if pos + k > cap:
-            while pos + k > cap:
-                cap *= 2
-            new_cols = np.empty(cap, dtype=np.int32)
-            new_vals = np.empty(cap, dtype=np.float64)
-            new_cols[:pos] = cols[:pos]
-            new_vals[:pos] = vals[:pos]
-            cols = new_cols
-            vals = new_vals
+        if pos + k > len(cols):
+            cols, vals = _grow(cols, vals, pos, pos + k)
         reached = np.sort(touched[:k])
         for i in range(k):
             node = reached[i]
@@ -754,15 +760,8 @@ def _point_to_point_batch(
                         hit[h] = j
                         h += 1
                     best[j] = c
-        if pos + h > cap:
-            while pos + h > cap:
-                cap *= 2
-            new_cols = np.empty(cap, dtype=np.int32)
-            new_vals = np.empty(cap, dtype=np.float64)
-            new_cols[:pos] = cols[:pos]
-            new_vals[:pos] = vals[:pos]
-            cols = new_cols
-            vals = new_vals
+        if pos + h > len(cols):
+            cols, vals = _grow(cols, vals, pos, pos + h)
         found = np.sort(hit[:h])
         c_out = 0
         for i in range(h):
