@@ -90,6 +90,27 @@ def stop_pattern_index(pattern_stop_ptr, pattern_stops, n_stops):
     return ptr, pattern, position
 
 
+@njit(cache=True, inline="always")
+def _merge_previous_round(labels, r, stop_list, n_listed, flag):
+    """Carry the round ``r - 1`` labels of the listed stops into round ``r``.
+
+    Labels mean "with at most r rides", so a better round ``r - 1`` label is
+    also a round ``r`` label. Afterwards ``stop_list`` holds only the stops whose
+    round ``r`` label improved (their ``flag`` 1; the other listed stops get
+    ``flag`` 0); returns their number.
+    """
+    n_kept = 0
+    for j in range(n_listed):
+        s = stop_list[j]
+        flag[s] = 0
+        if labels[r - 1, s] < labels[r, s]:
+            labels[r, s] = labels[r - 1, s]
+            flag[s] = 1
+            stop_list[n_kept] = s
+            n_kept += 1
+    return n_kept
+
+
 @njit(cache=True)
 def _search_origin(
     pattern_stop_ptr,
@@ -166,15 +187,7 @@ def _search_origin(
                 break
             # Merge round r-1 improvements into round r (labels mean "at most r rides").
             # ride_flag: 0 = not listed, 1 = improved by this merge, 2 = by this round's scan.
-            n_merged = 0
-            for j in range(n_ride):
-                s = ride_list[j]
-                ride_flag[s] = 0
-                if ride_arr[r - 1, s] < ride_arr[r, s]:
-                    ride_arr[r, s] = ride_arr[r - 1, s]
-                    ride_flag[s] = 1
-                    ride_list[n_merged] = s
-                    n_merged += 1
+            n_merged = _merge_previous_round(ride_arr, r, ride_list, n_ride, ride_flag)
             # Patterns to scan: those through a stop whose board label got better
             # by the previous round's access or transfer walks (board_flag 2). A
             # label that only came in by merging (board_flag 1) was boarded from
@@ -236,16 +249,7 @@ def _search_origin(
                             cur = cand
             # Merge board labels of round r-1 into round r, then transfers.
             # board_flag: 0 = not listed, 1 = improved by this merge, 2 = by a walk.
-            n_new = 0
-            for j in range(n_board):
-                s = board_list[j]
-                board_flag[s] = 0
-                if board_arr[r - 1, s] < board_arr[r, s]:
-                    board_arr[r, s] = board_arr[r - 1, s]
-                    board_flag[s] = 1
-                    board_list[n_new] = s
-                    n_new += 1
-            n_board = n_new
+            n_board = _merge_previous_round(board_arr, r, board_list, n_board, board_flag)
             # Transfers from stops reached by this round's rides (merged labels
             # already had theirs in the previous round).
             for j in range(n_ride):
