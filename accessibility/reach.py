@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from accessibility import streets
-from accessibility.network import TransportNetwork
+from accessibility.network import TransportNetwork, subset_snap
 from accessibility.profile import (
     UNREACHABLE,
     evaluate_points,
@@ -105,6 +105,16 @@ class PointLinks:
     def n_points(self) -> int:
         """Number of points."""
         return len(self.access_ptr) - 1
+
+    def subset(self, index: np.ndarray) -> PointLinks:
+        """The links of the points ``index`` (an integer array), in that order."""
+        index = np.asarray(index, dtype=np.int64)
+        access = sp.csr_matrix(
+            (self.access_seconds, self.access_stop, self.access_ptr),
+            shape=(self.n_points, int(self.access_stop.max(initial=-1)) + 1),
+        )[index]
+        return PointLinks(subset_snap(self.snap, index), access.indptr.astype(np.int64),
+                          access.indices.astype(np.int32), access.data.astype(np.int64))
 
 
 def link_points(

@@ -135,7 +135,7 @@ def check_candidates(data: RegionData, candidates: gpd.GeoDataFrame) -> Candidat
     if len(valid) == 0:
         raise InputError("no candidate can be evaluated: " + "; ".join(
             f"{r.id}: {r.reason}" for r in rejected.itertuples()))
-    valid_links = data.link(valid.geometry.y.to_numpy(), valid.geometry.x.to_numpy())
+    valid_links = links.subset(np.flatnonzero(ok))
     no_stop = np.diff(valid_links.access_ptr) == 0
     notes = {str(valid["id"][i]): (f"geen OV-halte binnen {data.params.max_walk_minutes:g} minuten "
                                    "lopen: alleen te voet bereikbaar / no stop within walking reach")

@@ -24,7 +24,7 @@ from accessibility.grid import make_grid
 from accessibility.io import atomic_dir
 from accessibility.isochrones import isochrone_polygons, write_geopackage
 from accessibility.jobs.candidates import CandidateCheck, check_candidates
-from accessibility.jobs.isochrones import region_area
+from accessibility.jobs.isochrones import location_surfaces, region_area
 from accessibility.jobs.outputs import slug, write_csv, write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import candidate_section, parameters_table
@@ -110,10 +110,7 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
 
     t = time.perf_counter()
     grid = make_grid(region_area(data), a.grid_cell_m, data.config.crs)
-    lon, lat = grid.centres_lonlat()
-    cells = data.link(lat, lon)
-    surfaces = times_to_nearest(data.network, cells, checked.links,
-                                [np.array([i]) for i in range(len(checked.valid))], data.params)
+    surfaces = location_surfaces(data, checked.links, grid)
     isochrones = isochrone_polygons(grid, surfaces, list(checked.valid["id"]),
                                     a.cutoffs_minutes)
     timings["isochrones"] = time.perf_counter() - t

@@ -25,7 +25,7 @@ from accessibility.io import atomic_dir, atomic_path
 from accessibility.isochrones import isochrone_areas, isochrone_polygons, write_geopackage
 from accessibility.jobs.outputs import slug, write_csv, write_metadata
 from accessibility.jobs.region import RegionData
-from accessibility.reach import times_to_nearest
+from accessibility.reach import PointLinks, times_to_nearest
 from accessibility.streets import require_snapped
 
 log = logging.getLogger(__name__)
@@ -47,34 +47,31 @@ def region_area(data: RegionData) -> shapely.Geometry:
     return shapely.union_all(data.buurten.gdf.geometry.values)
 
 
-def location_surfaces(data: RegionData, locations: gpd.GeoDataFrame, grid: Grid) -> np.ndarray:
-    """Travel time (minutes) from every grid cell to each location.
+def location_surfaces(data: RegionData, targets: PointLinks, grid: Grid) -> np.ndarray:
+    """Travel time (minutes) from every grid cell to each target location.
 
     Returns
     -------
-    numpy.ndarray of float64, shape (n_locations, n_cells)
+    numpy.ndarray of float64, shape (n_targets, n_cells)
         NaN where the location is not reachable within the maximum time.
     """
     lon, lat = grid.centres_lonlat()
     cells = data.link(lat, lon)
-    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy())
-    require_snapped(targets.snap, list(locations["id"]), "locations")
-    groups = [np.array([i]) for i in range(len(locations))]
+    groups = [np.array([i]) for i in range(targets.n_points)]
     return times_to_nearest(data.network, cells, targets, groups, data.params)
 
 
-def population_within(data: RegionData, locations: gpd.GeoDataFrame,
+def population_within(data: RegionData, targets: PointLinks, ids: list,
                       cutoffs: tuple[int, ...]) -> pd.DataFrame:
-    """Inhabitants within each cutoff of each location (from the population points)."""
+    """Inhabitants within each cutoff of each target location (from the population points)."""
     points = data.population.gdf
     origins = data.link(points["lat"].to_numpy(), points["lon"].to_numpy())
-    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy())
-    groups = [np.array([i]) for i in range(len(locations))]
+    groups = [np.array([i]) for i in range(targets.n_points)]
     times = times_to_nearest(data.network, origins, targets, groups, data.params)
     population = points["population"].to_numpy()
     rows = {f"inwoners_binnen_{c}_min": [(population * (t <= c)).sum() for t in times]
             for c in cutoffs}
-    return pd.DataFrame({"location_id": list(locations["id"]), **rows}).round(0)
+    return pd.DataFrame({"location_id": ids, **rows}).round(0)
 
 
 def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> IsochroneResult:
@@ -97,14 +94,16 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
     t = time.perf_counter()
     area = region_area(data)
     grid = make_grid(area, cfg.analysis.grid_cell_m, cfg.crs)
-    surfaces = location_surfaces(data, locations, grid)
+    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy())
+    require_snapped(targets.snap, list(locations["id"]), "locations")
+    surfaces = location_surfaces(data, targets, grid)
     timings["routing"] = time.perf_counter() - t
 
     t = time.perf_counter()
     ids = list(locations["id"])
     polygons = isochrone_polygons(grid, surfaces, ids, cutoffs)
     areas = isochrone_areas(grid, surfaces, ids, cutoffs)
-    reach = population_within(data, locations, cutoffs)
+    reach = population_within(data, targets, ids, cutoffs)
     summary = _summary_table(locations, areas, reach, cutoffs)
     timings["polygons"] = time.perf_counter() - t
 

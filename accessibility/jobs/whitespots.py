@@ -101,13 +101,18 @@ def _window_order(name: str) -> tuple[int, str]:
     return (known.index(name) if name in known else len(known), name)
 
 
-def time_window_table(data: RegionData, inputs: CoverageInputs) -> pd.DataFrame:
-    """Region coverage for each of the region's time windows."""
+def time_window_table(data: RegionData, inputs: CoverageInputs,
+                      main_times: np.ndarray) -> pd.DataFrame:
+    """Region coverage for each of the region's time windows.
+
+    ``main_times`` are the times of the main analysis window; a time window with
+    the same parameters reuses them instead of routing again.
+    """
     a = data.config.analysis
     rows = []
     for name in sorted(data.config.time_windows, key=_window_order):
         params = data.with_window(name)
-        times = nearest_times(data, inputs, params)
+        times = main_times if params == data.params else nearest_times(data, inputs, params)
         cov = summarise_coverage(inputs.points, times, a.norm_minutes, a.white_spot_share,
                                  a.cutoffs_minutes)
         region = cov.region
@@ -145,7 +150,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     buurten = buurt_layer(data, coverage)
     timings["analysis"] = time.perf_counter() - t
     t = time.perf_counter()
-    windows = time_window_table(data, inputs)
+    windows = time_window_table(data, inputs, times)
     timings["time_windows"] = time.perf_counter() - t
 
     t = time.perf_counter()
