@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import geopandas as gpd
@@ -190,7 +189,6 @@ def test_cli_check_location_exit_codes(cache: Path, tmp_path: Path) -> None:
                                   "--cache-dir", str(cache), "--out", str(tmp_path / "c")])
     assert unknown.exit_code == 1 and "unmatched" in unknown.output
     assert not (tmp_path / "c").exists()
-    shutil.rmtree(tmp_path, ignore_errors=True)
 
 
 def test_isochrones_in_the_sparse_village(demo: RegionData, tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from accessibility import maps
-from accessibility.analysis.coverage import summarise_coverage
+from accessibility.analysis.coverage import compare_coverage
 from accessibility.analysis.siting import SitingResult, coverage_curve, solve_mclp
 from accessibility.io import atomic_dir
 from accessibility.isochrones import write_geopackage
@@ -80,11 +80,10 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
 
     t = time.perf_counter()
     after = np.fmin(before, np.fmin.reduce(times[siting.chosen], axis=0)) if siting.chosen else before
-    after_cov = summarise_coverage(inputs.points, after, a.norm_minutes, a.white_spot_share,
-                                   a.cutoffs_minutes)
-    after_layer = buurt_layer(data, after_cov)
-    before_layer = buurt_layer(data, summarise_coverage(
-        inputs.points, before, a.norm_minutes, a.white_spot_share, a.cutoffs_minutes))
+    comparison = compare_coverage(inputs.points, before, after, a.norm_minutes,
+                                  a.white_spot_share, a.cutoffs_minutes)
+    before_layer = buurt_layer(data, comparison.before)
+    after_layer = buurt_layer(data, comparison.after)
     chosen = checked.valid.iloc[siting.chosen].to_crs(data.config.crs)
     chosen = chosen.assign(rank=np.arange(1, len(chosen) + 1))
     steunpunten = inputs.steunpunten.to_crs(data.config.crs)

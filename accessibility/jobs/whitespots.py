@@ -84,6 +84,13 @@ def nearest_times(data: RegionData, inputs: CoverageInputs,
                             params or data.params)[0]
 
 
+def region_coverage(data: RegionData, points: gpd.GeoDataFrame, times: np.ndarray) -> CoverageResult:
+    """Coverage of the points with the region's norm, white-spot share and classes."""
+    a = data.config.analysis
+    return summarise_coverage(points, times, a.norm_minutes, a.white_spot_share,
+                              a.cutoffs_minutes)
+
+
 def buurt_layer(data: RegionData, coverage: CoverageResult) -> gpd.GeoDataFrame:
     """Buurt polygons with every figure, and the columns the maps read."""
     epa_cols = ["buurtcode", "epa_prevalence_percent", "epa_prevalence_source"]
@@ -108,13 +115,11 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
     ``main_times`` are the times of the main analysis window; a time window with
     the same parameters reuses them instead of routing again.
     """
-    a = data.config.analysis
     rows = []
     for name in sorted(data.config.time_windows, key=_window_order):
         params = data.with_window(name)
         times = main_times if params == data.params else nearest_times(data, inputs, params)
-        cov = summarise_coverage(inputs.points, times, a.norm_minutes, a.white_spot_share,
-                                 a.cutoffs_minutes)
+        cov = region_coverage(data, inputs.points, times)
         region = cov.region
         rows.append({
             "tijdvak": name,
@@ -142,8 +147,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     times = nearest_times(data, inputs)
     timings["routing"] = time.perf_counter() - t
     t = time.perf_counter()
-    coverage = summarise_coverage(inputs.points, times, a.norm_minutes, a.white_spot_share,
-                                  a.cutoffs_minutes)
+    coverage = region_coverage(data, inputs.points, times)
     supply = assign_gemeente(inputs.steunpunten, data.buurten.gdf)
     data.warnings.extend(supply.warnings)
     need = need_vs_supply(data.epa.buurten, supply.steunpunten)
