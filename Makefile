@@ -19,6 +19,7 @@ test:
 
 lint:
 	$(PYTHON) -m ruff check accessibility tests scripts
+	lint-imports
 
 isochrones:
 	$(ACCESSIBILITY) isochrones --region $(REGION) --out $(OUT)/$(REGION)/isochrones

@@ -50,6 +50,8 @@ DEFAULT_ANALYSIS: dict[str, Any] = {
     "percentile": 50,
     "max_time_minutes": 90,
     "speed_walking_kmh": 3.6,
+    "max_time_walking_minutes": None,
+    "snap_distance_m": None,
     "norm_minutes": 45,
     "cutoffs_minutes": [15, 30, 45, 60],
     "grid_cell_m": 200,
@@ -254,6 +256,12 @@ class AnalysisSettings:
         Longest trip considered, minutes.
     speed_walking_kmh : float
         Walking speed, km/h.
+    max_time_walking_minutes : int or None
+        Longest walk of each walking leg (access, egress, walk only), minutes;
+        None: ``max_time_minutes`` (the routing default, see ``docs/method.md``).
+    snap_distance_m : float or None
+        Points farther from a walkable street are not routed, metres; None:
+        the routing default (1600 m).
     norm_minutes : int
         The accessibility norm (45 minutes in the IZA report), minutes.
     cutoffs_minutes : tuple of int
@@ -269,6 +277,8 @@ class AnalysisSettings:
     percentile: int
     max_time_minutes: int
     speed_walking_kmh: float
+    max_time_walking_minutes: int | None
+    snap_distance_m: float | None
     norm_minutes: int
     cutoffs_minutes: tuple[int, ...]
     grid_cell_m: float
@@ -742,6 +752,11 @@ def _analysis(path: Path, table: Mapping[str, Any]) -> AnalysisSettings:
         percentile=c.number("percentile", d["percentile"], 1, 99, integer=True),
         max_time_minutes=max_time,
         speed_walking_kmh=c.number("speed_walking_kmh", d["speed_walking_kmh"], 0.5, 10),
+        max_time_walking_minutes=(None if "max_time_walking_minutes" not in table else
+                                  c.number("max_time_walking_minutes", None, 1, max_time,
+                                           integer=True)),
+        snap_distance_m=(None if "snap_distance_m" not in table else
+                         c.number("snap_distance_m", None, 0, 10_000)),
         norm_minutes=norm,
         cutoffs_minutes=tuple(cut_raw),
         grid_cell_m=c.number("grid_cell_m", d["grid_cell_m"], 10, 5000),

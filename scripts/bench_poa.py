@@ -35,7 +35,7 @@ _COMPILE_PROBE = """
 import datetime as dt, sys, time
 t0 = time.perf_counter()
 import geopandas as gpd, pandas as pd
-from accessibility.network import TransportNetwork
+from accessibility.routing.network import TransportNetwork
 from accessibility.routing import travel_time_arrays
 data = sys.argv[1]
 net = TransportNetwork(data + '/poa_osm.pbf', [data + '/poa_eptc.zip', data + '/poa_trensurb.zip'],
@@ -93,8 +93,7 @@ def main() -> None:
     import numba
     import numpy as np
 
-    from accessibility.network import TransportNetwork
-    from accessibility.routing import travel_time_arrays
+    from accessibility.routing import TransportNetwork, travel_time_arrays
 
     rows: list[tuple[str, str]] = []
     osm, feeds = data / "poa_osm.pbf", [data / "poa_eptc.zip", data / "poa_trensurb.zip"]

@@ -33,9 +33,13 @@ import numpy as np
 import pandas as pd
 
 from accessibility.jobs.region import RegionData
-from accessibility.network import TransportNetwork
-from accessibility.reach import TravelParameters, link_points, times_to_nearest
-from accessibility.routing import travel_time_arrays
+from accessibility.routing import (
+    TransportNetwork,
+    TravelRequest,
+    link_points,
+    times_to_nearest,
+    travel_time_arrays,
+)
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 POA_STEUNPUNTEN = ["public_market", "santa_casa_hospital", "farrapos_station",
@@ -48,10 +52,10 @@ def _timed(fn):
     return result, time.perf_counter() - t0
 
 
-def bench(name: str, network, params: TravelParameters, pts_lat, pts_lon, tgt_lat, tgt_lon,
+def bench(name: str, network, params: TravelRequest, pts_lat, pts_lon, tgt_lat, tgt_lon,
           raptor: bool, rows: list[dict]) -> None:
-    origins, t_link = _timed(lambda: link_points(network, pts_lat, pts_lon, params))
-    targets = link_points(network, tgt_lat, tgt_lon, params)
+    origins, t_link = _timed(lambda: link_points(network, pts_lat, pts_lon, params, "access"))
+    targets = link_points(network, tgt_lat, tgt_lon, params, "egress")
     group = [np.arange(len(tgt_lat))]
     times_to_nearest(network, origins, targets, group, params)  # warm (numba, timetable)
     times, t_cov = _timed(lambda: times_to_nearest(network, origins, targets, group, params))
@@ -66,11 +70,7 @@ def bench(name: str, network, params: TravelParameters, pts_lat, pts_lon, tgt_la
                                  geometry=gpd.points_from_xy(pts_lon, pts_lat), crs=4326)
             d = gpd.GeoDataFrame({"id": np.arange(len(tgt_lat))},
                                  geometry=gpd.points_from_xy(tgt_lon, tgt_lat), crs=4326)
-            return travel_time_arrays(
-                network, o, d, departure=dt.datetime.combine(params.date, params.departure_time),
-                departure_time_window=dt.timedelta(minutes=params.window_minutes),
-                max_time=dt.timedelta(minutes=params.max_time_minutes),
-                max_time_walking=dt.timedelta(minutes=params.max_walk_minutes))
+            return travel_time_arrays(network, o, d, params)
         _, t_raptor = _timed(matrix)
         row["raptor_matrix_s"] = t_raptor
         row["speedup"] = t_raptor / t_cov
@@ -82,7 +82,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
     parser.add_argument("--skip-raptor", action="store_true")
+    parser.add_argument("--max-walk-minutes", type=float, default=20.0,
+                        help="walking limit of every leg on Porto Alegre (default 20 min)")
     args = parser.parse_args()
+    args.max_walk = dt.timedelta(minutes=args.max_walk_minutes)
     rows: list[dict] = []
     cache = Path(tempfile.mkdtemp())
 
@@ -91,13 +94,13 @@ def main() -> None:
     print(f"demo network build: {t_build:.1f} s", flush=True)
     points = demo.population.gdf
     sp = demo.steunpunten()
-    bench("demo population points", demo.network, demo.params, points["lat"].to_numpy(),
+    bench("demo population points", demo.network, demo.request, points["lat"].to_numpy(),
           points["lon"].to_numpy(), sp.geometry.y.to_numpy(), sp.geometry.x.to_numpy(),
           not args.skip_raptor, rows)
     rng = np.random.default_rng(0)
     lat0, lat1 = points["lat"].min(), points["lat"].max()
     lon0, lon1 = points["lon"].min(), points["lon"].max()
-    bench("demo 30,000 random points", demo.network, demo.params,
+    bench("demo 30,000 random points", demo.network, demo.request,
           rng.uniform(lat0, lat1, 30_000), rng.uniform(lon0, lon1, 30_000),
           sp.geometry.y.to_numpy(), sp.geometry.x.to_numpy(), False, rows)
 
@@ -108,8 +111,10 @@ def main() -> None:
         print(f"POA network build: {t_poa:.1f} s", flush=True)
         hexes = pd.read_csv(poa / "poa_hexgrid.csv")
         poi = pd.read_csv(poa / "poa_points_of_interest.csv").set_index("id").loc[POA_STEUNPUNTEN]
-        params = TravelParameters(date=dt.date(2019, 5, 13), departure_time=dt.time(14, 0),
-                                  window_minutes=60, max_time_minutes=120)
+        params = TravelRequest(departure=dt.datetime(2019, 5, 13, 14, 0),
+                               departure_time_window=dt.timedelta(minutes=60),
+                               max_time=dt.timedelta(minutes=120),
+                               max_time_walking=args.max_walk)
         bench("POA 1,227 hexes, 5 POIs", net, params, hexes["lat"].to_numpy(),
               hexes["lon"].to_numpy(), poi["lat"].to_numpy(), poi["lon"].to_numpy(),
               not args.skip_raptor, rows)

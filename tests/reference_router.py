@@ -1,6 +1,6 @@
 """A slow, obviously correct router to check the RAPTOR kernels against.
 
-Independent of :mod:`accessibility.raptor` and :mod:`accessibility.routing`:
+Independent of :mod:`accessibility.routing.raptor` and :mod:`accessibility.routing`:
 it searches a time-expanded graph with Dijkstra (earliest arrival) for one
 origin and one departure time, with the number of rides as part of the node.
 
@@ -177,7 +177,7 @@ def make_timetable(
     trips: list[tuple[list[int], list[int], list[int]]],
     min_transfer_s: dict[tuple[int, int], int] | None = None,
 ):
-    """Build a :class:`accessibility.timetable.Timetable` straight from trips.
+    """Build a :class:`accessibility.gtfs.Timetable` straight from trips.
 
     Trips with the same stop sequence share a pattern unless one overtakes
     another (then it gets a pattern of its own), as the Timetable layout asks.
@@ -187,7 +187,7 @@ def make_timetable(
 
     import numpy as np
 
-    from accessibility.timetable import Timetable
+    from accessibility.gtfs import Timetable
 
     patterns: list[tuple[tuple[int, ...], list[int]]] = []
     for g in sorted(range(len(trips)), key=lambda g: (trips[g][2][0], trips[g][1][0])):

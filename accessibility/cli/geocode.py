@@ -45,9 +45,9 @@ def geocode_command(
     from rich.console import Console
     from rich.table import Table
 
-    from accessibility.geocode import GeocodeCache, NominatimGeocoder, PdokGeocoder
     from accessibility.io import atomic_path
-    from accessibility.locations import read_locations, write_locations
+    from accessibility.places.geocode import GeocodeCache, NominatimGeocoder, PdokGeocoder
+    from accessibility.places.locations import read_locations, write_locations
 
     console = Console()
     try:

@@ -107,8 +107,7 @@ def travel_times(
                 f"--departure {departure!r} is not a date and time; use e.g. 2019-05-13T14:00"
             ) from None
         from accessibility.io import atomic_path
-        from accessibility.network import TransportNetwork
-        from accessibility.routing import TravelTimeMatrix
+        from accessibility.routing import TransportNetwork, TravelTimeMatrix
 
         origin_points = read_points(origins, "origins")
         destination_points = read_points(destinations, "destinations")

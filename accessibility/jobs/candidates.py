@@ -18,10 +18,10 @@ import pandas as pd
 import shapely
 
 from accessibility.errors import GeocodeError, InputError
-from accessibility.geocode import GeocodeCache, PdokGeocoder
 from accessibility.jobs.region import RegionData
-from accessibility.locations import read_locations
-from accessibility.reach import PointLinks
+from accessibility.places.geocode import GeocodeCache, PdokGeocoder
+from accessibility.places.locations import read_locations
+from accessibility.routing import PointLinks
 
 RAIL_ROUTE_TYPES = (2, 100, 101, 102, 103, 105, 106, 107, 109)
 """GTFS route types of trains (basic and extended)."""
@@ -63,7 +63,7 @@ def candidates_from_file(data: RegionData, path) -> gpd.GeoDataFrame:
 def generated_candidates(data: RegionData, n_bus_stops: int = 20) -> gpd.GeoDataFrame:
     """Railway stations, the busiest bus stops and inhabited buurt centres."""
     network = data.network
-    timetable = network.timetable(data.params.date)
+    timetable = network.timetable(data.request.date)
     stops = network.stops.reset_index(drop=True)
     n_stops = timetable.n_stops
     pattern_of_entry = np.repeat(np.arange(timetable.n_patterns), np.diff(timetable.pattern_stop_ptr))
@@ -117,14 +117,15 @@ def check_candidates(data: RegionData, candidates: gpd.GeoDataFrame) -> Candidat
     area = shapely.union_all(data.buurten.gdf.geometry.values)
     metric = candidates.to_crs(data.config.crs)
     inside = shapely.contains_xy(area, metric.geometry.x.to_numpy(), metric.geometry.y.to_numpy())
-    links = data.link(candidates.geometry.y.to_numpy(), candidates.geometry.x.to_numpy())
+    links = data.link(candidates.geometry.y.to_numpy(), candidates.geometry.x.to_numpy(),
+                      leg="egress")
     reasons = []
     for i in range(len(candidates)):
         if not inside[i]:
             reasons.append("ligt buiten de regio (in geen enkele buurt) / outside the region")
         elif not links.snap.ok[i]:
             reasons.append(f"ligt {links.snap.offset_m[i]:.0f} m van de dichtstbijzijnde straat "
-                           f"(max {data.params.max_snap_distance_m:.0f} m) / off the street network")
+                           f"(max {data.request.snap_distance_m:.0f} m) / off the street network")
         else:
             reasons.append("")
     reasons = np.array(reasons, dtype=object)
@@ -136,8 +137,8 @@ def check_candidates(data: RegionData, candidates: gpd.GeoDataFrame) -> Candidat
         raise InputError("no candidate can be evaluated: " + "; ".join(
             f"{r.id}: {r.reason}" for r in rejected.itertuples()))
     valid_links = links.subset(np.flatnonzero(ok))
-    no_stop = np.diff(valid_links.access_ptr) == 0
-    notes = {str(valid["id"][i]): (f"geen OV-halte binnen {data.params.max_walk_minutes:g} minuten "
+    no_stop = np.diff(valid_links.stop_ptr) == 0
+    notes = {str(valid["id"][i]): (f"geen OV-halte binnen {data.request.egress_limit_m:.0f} m "
                                    "lopen: alleen te voet bereikbaar / no stop within walking reach")
              for i in np.flatnonzero(no_stop)}
     return CandidateCheck(valid, valid_links, rejected, notes)

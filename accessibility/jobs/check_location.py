@@ -18,19 +18,20 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from accessibility import maps, webmaps
 from accessibility.analysis.coverage import CoverageComparison, compare_coverage
-from accessibility.grid import make_grid
+from accessibility.analysis.grid import make_grid
+from accessibility.analysis.isochrones import isochrone_polygons
 from accessibility.io import atomic_dir
-from accessibility.isochrones import isochrone_polygons, write_geopackage
 from accessibility.jobs.candidates import CandidateCheck, check_candidates
 from accessibility.jobs.isochrones import location_surfaces, region_area
-from accessibility.jobs.outputs import slug, write_csv, write_metadata
+from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import candidate_section, parameters_table
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
-from accessibility.reach import times_to_nearest
-from accessibility.report import Report, write_report
+from accessibility.outputs import maps, webmaps
+from accessibility.outputs.files import slug, write_csv, write_geopackage
+from accessibility.outputs.report import Report, write_report
+from accessibility.routing import times_to_nearest
 
 
 @dataclass
@@ -63,7 +64,7 @@ class CheckResult:
 def candidate_times(data: RegionData, inputs, checked: CandidateCheck) -> np.ndarray:
     """Minutes from every population point to each candidate, shape (n_candidates, n_points)."""
     groups = [np.array([i]) for i in range(len(checked.valid))]
-    return times_to_nearest(data.network, inputs.origins, checked.links, groups, data.params)
+    return times_to_nearest(data.network, inputs.origins, checked.links, groups, data.request)
 
 
 def outcome_table(outcomes: list[CandidateOutcome]) -> pd.DataFrame:

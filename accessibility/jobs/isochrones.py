@@ -19,13 +19,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from accessibility import maps, webmaps
-from accessibility.grid import Grid, make_grid
+from accessibility.analysis.grid import Grid, make_grid
+from accessibility.analysis.isochrones import isochrone_areas, isochrone_polygons
 from accessibility.io import atomic_dir, atomic_path
-from accessibility.isochrones import isochrone_areas, isochrone_polygons, write_geopackage
-from accessibility.jobs.outputs import slug, write_csv, write_metadata
+from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
-from accessibility.reach import PointLinks, times_to_nearest
+from accessibility.outputs import maps, webmaps
+from accessibility.outputs.files import slug, write_csv, write_geopackage
+from accessibility.routing import PointLinks, times_to_nearest
 from accessibility.streets import require_snapped
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def location_surfaces(data: RegionData, targets: PointLinks, grid: Grid) -> np.n
     lon, lat = grid.centres_lonlat()
     cells = data.link(lat, lon)
     groups = [np.array([i]) for i in range(targets.n_points)]
-    return times_to_nearest(data.network, cells, targets, groups, data.params)
+    return times_to_nearest(data.network, cells, targets, groups, data.request)
 
 
 def population_within(data: RegionData, targets: PointLinks, ids: list,
@@ -67,7 +68,7 @@ def population_within(data: RegionData, targets: PointLinks, ids: list,
     points = data.population.gdf
     origins = data.link(points["lat"].to_numpy(), points["lon"].to_numpy())
     groups = [np.array([i]) for i in range(targets.n_points)]
-    times = times_to_nearest(data.network, origins, targets, groups, data.params)
+    times = times_to_nearest(data.network, origins, targets, groups, data.request)
     population = points["population"].to_numpy()
     rows = {f"inwoners_binnen_{c}_min": [(population * (t <= c)).sum() for t in times]
             for c in cutoffs}
@@ -94,7 +95,8 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
     t = time.perf_counter()
     area = region_area(data)
     grid = make_grid(area, cfg.analysis.grid_cell_m, cfg.crs)
-    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy())
+    targets = data.link(locations.geometry.y.to_numpy(), locations.geometry.x.to_numpy(),
+                        leg="egress")
     require_snapped(targets.snap, list(locations["id"]), "locations")
     surfaces = location_surfaces(data, targets, grid)
     timings["routing"] = time.perf_counter() - t

@@ -4,7 +4,7 @@ The isochrone, white-spot, check-location and siting jobs all start from the
 same inputs: the region configuration, the transport network, the steunpunten,
 the buurten with their EPA estimate and the population points. This module
 loads them lazily (a job only pays for what it uses) and turns the region's
-analysis settings into :class:`~accessibility.reach.TravelParameters`.
+analysis settings into a :class:`~accessibility.routing.TravelRequest`.
 """
 
 from __future__ import annotations
@@ -23,11 +23,10 @@ from accessibility.analysis.epa import EpaEstimate, estimate_epa, read_prevalenc
 from accessibility.analysis.population import PopulationPoints, population_points
 from accessibility.config import RegionConfig, ResolvedInputs, TimeWindow, load_region
 from accessibility.errors import ConfigError, InputError
-from accessibility.geocode import GeocodeCache, PdokGeocoder
 from accessibility.gtfs import feed_date_range
-from accessibility.locations import LocationSet, read_locations
-from accessibility.network import TransportNetwork
-from accessibility.reach import PointLinks, TravelParameters, link_points
+from accessibility.places.geocode import GeocodeCache, PdokGeocoder
+from accessibility.places.locations import LocationSet, read_locations
+from accessibility.routing import PointLinks, TransportNetwork, TravelRequest, link_points
 
 log = logging.getLogger(__name__)
 
@@ -91,35 +90,39 @@ class RegionData:
         end = max(r[1] for r in ranges)
         return window.analysis_date(start, end)
 
-    def travel_parameters(self, window: TimeWindow | None = None) -> TravelParameters:
-        """The region's routing parameters for its main window (or another one)."""
+    def travel_request(self, window: TimeWindow | None = None) -> TravelRequest:
+        """The region's routing request for its main window (or another one)."""
         a = self.config.analysis
         window = window or a.window
-        return TravelParameters(
-            date=self.analysis_date(window),
-            departure_time=window.departure_time,
-            window_minutes=window.window_minutes,
-            percentile=a.percentile,
-            max_time_minutes=a.max_time_minutes,
-            speed_walking_kmh=a.speed_walking_kmh,
+        optional: dict[str, object] = {}
+        if a.max_time_walking_minutes is not None:
+            optional["max_time_walking"] = dt.timedelta(minutes=a.max_time_walking_minutes)
+        if a.snap_distance_m is not None:
+            optional["snap_distance_m"] = a.snap_distance_m
+        return TravelRequest(
+            departure=window.departure(self.analysis_date(window)),
+            departure_time_window=dt.timedelta(minutes=window.window_minutes),
+            percentiles=(a.percentile,),
+            max_time=dt.timedelta(minutes=a.max_time_minutes),
+            speed_walking=a.speed_walking_kmh,
+            **optional,
         )
 
     @cached_property
-    def params(self) -> TravelParameters:
-        """Routing parameters of the main analysis window."""
-        return self.travel_parameters()
+    def request(self) -> TravelRequest:
+        """Routing request of the main analysis window."""
+        return self.travel_request()
 
-    def caption_params(self, params: TravelParameters | None = None) -> dict[str, object]:
-        """Parameters for map captions (keys of :func:`accessibility.maps.format_caption`)."""
-        p = params or self.params
-        start = dt.datetime.combine(p.date, p.departure_time)
-        end = start + dt.timedelta(minutes=p.window_minutes)
+    def caption_params(self, request: TravelRequest | None = None) -> dict[str, object]:
+        """Parameters for map captions (keys of :func:`accessibility.outputs.maps.format_caption`)."""
+        r = request or self.request
+        end = r.departure + r.departure_time_window
         return {
-            "date": p.date.isoformat(),
-            "window": f"{start:%H:%M}-{end:%H:%M}",
-            "percentile": f"p{p.percentile}",
-            "walking_speed_kmh": p.speed_walking_kmh,
-            "max_trip_minutes": p.max_time_minutes,
+            "date": r.date.isoformat(),
+            "window": f"{r.departure:%H:%M}-{end:%H:%M}",
+            "percentile": f"p{r.percentile}",
+            "walking_speed_kmh": r.speed_walking,
+            "max_trip_minutes": r.max_time_seconds // 60,
             "engine": "accessibility (profile search)",
             "norm_minutes": self.config.analysis.norm_minutes,
             "synthetic": self.synthetic,
@@ -180,14 +183,15 @@ class RegionData:
         self.warnings.extend(points.warnings)
         return points
 
-    def link(self, lat: np.ndarray, lon: np.ndarray, params: TravelParameters | None = None) -> PointLinks:
-        """Snap points to the streets and link them to stops."""
+    def link(self, lat: np.ndarray, lon: np.ndarray, leg: str = "access",
+             request: TravelRequest | None = None) -> PointLinks:
+        """Snap points to the streets and link them to stops (``leg``: access or egress)."""
         return link_points(self.network, np.asarray(lat, float), np.asarray(lon, float),
-                           params or self.params)
+                           request or self.request, leg)
 
-    def with_window(self, name: str) -> TravelParameters:
-        """Travel parameters of a named time window of the region."""
-        return self.travel_parameters(self.config.time_window(name))
+    def with_window(self, name: str) -> TravelRequest:
+        """The routing request of a named time window of the region."""
+        return self.travel_request(self.config.time_window(name))
 
 
 def _street_xy(streets, crs: str) -> tuple[np.ndarray, np.ndarray]:

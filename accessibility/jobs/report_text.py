@@ -9,7 +9,7 @@ import pandas as pd
 
 from accessibility.analysis.coverage import CoverageResult
 from accessibility.jobs.region import RegionData
-from accessibility.report import Report, ReportSection, nl_number
+from accessibility.outputs.report import Report, ReportSection, nl_number
 
 DUTCH_WEEKDAYS = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 KIND_LABELS = {"steunpunt": "steunpunten", "satellite": "satellieten",
@@ -20,20 +20,22 @@ WINDOW_LABELS = {"weekday_daytime": "werkdag overdag", "weekday_evening": "werkd
 
 def parameters_table(data: RegionData) -> dict[str, str]:
     """All parameters a reader needs to interpret the figures."""
-    p = data.params
+    p = data.request
     a = data.config.analysis
     return {
         "Regio": f"{data.config.title} ({', '.join(data.config.gemeenten)})",
         "Dienstregelingsdatum": f"{DUTCH_WEEKDAYS[p.date.weekday()]} {p.date:%d-%m-%Y}",
-        "Vertrektijdvenster": f"{p.departure_time.strftime('%H:%M')}, {p.window_minutes} minuten "
+        "Vertrektijdvenster": f"{p.departure:%H:%M}, {p.n_minutes} minuten "
                               "(elke minuut een vertrek)",
         "Reistijdmaat": f"percentiel {p.percentile} van de reistijden over het venster "
                         "(wachten bij vertrek telt mee)",
         "Norm": f"{a.norm_minutes} minuten (voorlopig uitgangspunt, De Galan Groep 2024)",
         "Witte vlek": f"buurt waar meer dan {a.white_spot_share:.0%} van de inwoners buiten de norm valt",
-        "Maximale reistijd": f"{p.max_time_minutes} minuten (langer telt als onbereikbaar)",
-        "Loopsnelheid": f"{nl_number(p.speed_walking_kmh, 1)} km/u; lopen naar/van halte maximaal "
-                        f"{p.max_walk_minutes:g} minuten",
+        "Maximale reistijd": f"{p.max_time_seconds // 60} minuten (langer telt als onbereikbaar)",
+        "Loopsnelheid": f"{nl_number(p.speed_walking, 1)} km/u; elke looptocht (naar en van de "
+                        f"halte, of helemaal te voet) maximaal "
+                        f"{p.walking_limit.total_seconds() / 60:g} minuten, van de halte naar "
+                        f"de bestemming ook maximaal {nl_number(p.egress_limit_m)} m",
         "Overstap": "60 seconden minimaal tussen aankomst bij de halte en vertrek (als R5)",
         "Bevolkingspunten": f"raster van {a.grid_cell_m:g} m binnen de buurten, alleen cellen "
                             "bij een straat; inwoners per buurt gelijk verdeeld",

@@ -17,18 +17,18 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from accessibility import maps
 from accessibility.analysis.coverage import compare_coverage
 from accessibility.analysis.siting import SitingResult, coverage_curve, solve_mclp
 from accessibility.io import atomic_dir
-from accessibility.isochrones import write_geopackage
 from accessibility.jobs.candidates import check_candidates, generated_candidates
 from accessibility.jobs.check_location import candidate_times
-from accessibility.jobs.outputs import write_csv, write_metadata
+from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import parameters_table, suggest_section
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
-from accessibility.report import Report, write_report
+from accessibility.outputs import maps
+from accessibility.outputs.files import write_csv, write_geopackage
+from accessibility.outputs.report import Report, write_report
 
 
 @dataclass

@@ -20,7 +20,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from accessibility import maps, webmaps
 from accessibility.analysis.coverage import (
     CoverageResult,
     assign_gemeente,
@@ -29,12 +28,13 @@ from accessibility.analysis.coverage import (
 )
 from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
-from accessibility.isochrones import write_geopackage
-from accessibility.jobs.outputs import write_csv, write_metadata
+from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import whitespot_report
-from accessibility.reach import PointLinks, TravelParameters, times_to_nearest
-from accessibility.report import write_report
+from accessibility.outputs import maps, webmaps
+from accessibility.outputs.files import write_csv, write_geopackage
+from accessibility.outputs.report import write_report
+from accessibility.routing import PointLinks, TravelRequest, times_to_nearest
 from accessibility.streets import require_snapped
 
 log = logging.getLogger(__name__)
@@ -71,17 +71,18 @@ def coverage_inputs(data: RegionData, kinds: tuple[str, ...] = EXISTING_KINDS) -
     points = add_epa_to_points(data.population.gdf, data.epa.buurten)
     steunpunten = data.steunpunten(kinds)
     origins = data.link(points["lat"].to_numpy(), points["lon"].to_numpy())
-    targets = data.link(steunpunten.geometry.y.to_numpy(), steunpunten.geometry.x.to_numpy())
+    targets = data.link(steunpunten.geometry.y.to_numpy(), steunpunten.geometry.x.to_numpy(),
+                        leg="egress")
     require_snapped(targets.snap, list(steunpunten["id"]), "steunpunten")
     return CoverageInputs(points, origins, steunpunten, targets)
 
 
 def nearest_times(data: RegionData, inputs: CoverageInputs,
-                  params: TravelParameters | None = None) -> np.ndarray:
+                  request: TravelRequest | None = None) -> np.ndarray:
     """Minutes from every population point to its nearest steunpunt (NaN: unreachable)."""
     group = [np.arange(len(inputs.steunpunten))]
     return times_to_nearest(data.network, inputs.origins, inputs.targets, group,
-                            params or data.params)[0]
+                            request or data.request)[0]
 
 
 def region_coverage(data: RegionData, points: gpd.GeoDataFrame, times: np.ndarray) -> CoverageResult:
@@ -117,14 +118,14 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
     """
     rows = []
     for name in sorted(data.config.time_windows, key=_window_order):
-        params = data.with_window(name)
-        times = main_times if params == data.params else nearest_times(data, inputs, params)
+        request = data.with_window(name)
+        times = main_times if request == data.request else nearest_times(data, inputs, request)
         cov = region_coverage(data, inputs.points, times)
         region = cov.region
         rows.append({
             "tijdvak": name,
-            "datum": params.date.isoformat(),
-            "vertrek": f"{params.departure_time.strftime('%H:%M')} +{params.window_minutes} min",
+            "datum": request.date.isoformat(),
+            "vertrek": f"{request.departure:%H:%M} +{request.n_minutes} min",
             "mediane_reistijd_min": region["median_time_min"],
             "inwoners_buiten_norm": region["population_beyond_norm"],
             "aandeel_buiten_norm_pct": 100 * region["share_beyond_norm"],

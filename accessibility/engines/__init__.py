@@ -1,1 +1,0 @@
-"""Optional routing engines besides the built-in range-RAPTOR (imported only when chosen)."""

@@ -1,0 +1,98 @@
+"""Writing tables and layers: GeoPackage, GeoJSON and CSV files, atomically."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from accessibility.errors import InputError
+from accessibility.io import atomic_path
+
+
+def slug(value: object) -> str:
+    """``value`` as a file-name part: letters, digits, "-" and "_", the rest "_"."""
+    return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(value))
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table without its geometry column as CSV, atomically."""
+    with atomic_path(path) as p:
+        pd.DataFrame(frame).drop(columns="geometry", errors="ignore").to_csv(p, index=False)
+
+
+def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Reproject to WGS84 (EPSG:4326), as GeoJSON expects.
+
+    Raises
+    ------
+    InputError
+        When the GeoDataFrame has no CRS.
+    """
+    if gdf.crs is None:
+        raise InputError("the GeoDataFrame has no CRS: set it (e.g. gdf.set_crs('EPSG:28992'))")
+    return gdf.to_crs("EPSG:4326")
+
+
+def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write a GeoDataFrame as GeoJSON in WGS84, atomically.
+
+    Parameters
+    ----------
+    gdf : geopandas.GeoDataFrame
+        Any CRS; it is converted to EPSG:4326.
+    path : str or os.PathLike
+        Output ``.geojson`` file; replaced when it exists.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+    """
+    wgs84 = to_wgs84(gdf)
+    with atomic_path(path) as tmp:
+        wgs84.to_file(tmp, driver="GeoJSON", engine="pyogrio")
+    return Path(path)
+
+
+def write_geopackage(
+    gdf_layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str]
+) -> Path:
+    """Write GeoDataFrames as layers of one GeoPackage, atomically.
+
+    All layers are written to a temporary file in the same folder, which then
+    replaces ``path``: readers never see a half-written file, and an existing
+    file keeps only the layers given here.
+
+    Parameters
+    ----------
+    gdf_layers : mapping of str to geopandas.GeoDataFrame
+        Layer name -> data; each GeoDataFrame needs a CRS. Empty geometries are
+        written as empty geometries.
+    path : str or os.PathLike
+        Output ``.gpkg`` file.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    InputError
+        When no layer is given, a layer name is empty, or a layer has no CRS.
+    """
+    if not gdf_layers:
+        raise InputError(f"no layers to write to {path}: pass at least one GeoDataFrame")
+    for name, gdf in gdf_layers.items():
+        if not isinstance(name, str) or not name.strip():
+            raise InputError(f"GeoPackage layer name {name!r} is empty: give every layer a name")
+        if gdf.crs is None:
+            raise InputError(f"layer {name!r} for {path} has no CRS: set it before writing")
+    with atomic_path(path) as tmp:
+        for name, gdf in gdf_layers.items():
+            gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+    return Path(path)
