@@ -42,13 +42,59 @@ def _scalar_table(
     return table
 
 
+NEED_COLUMN_ALIASES = {
+    "name": ("naam", "regio", "provincie", "gemeente", "region"),
+    "inhabitants": ("inwoners", "inwoneraantal", "aantal_inwoners", "population"),
+    "prevalence_percent": ("prevalentie", "epa_prevalentie", "epa_percentage", "epa_pct",
+                           "epa_%", "prevalence"),
+    "epa_count": ("epa", "aantal_epa", "epa_aantal"),
+    "steunpunten_in_beeld": ("in_beeld", "steunpunten"),
+    "steunpunten_gewogen": ("gewogen", "aanbod_gewogen"),
+}
+"""Dutch and English column names of the regions table of ``need --table``."""
+
+
+def read_regions_table(path: Path):
+    """The regions table of ``need --table`` from CSV (any delimiter, BOM, decimal comma) or
+    ``.xlsx``, with Dutch or English column names; numbers parsed, empty cells NaN."""
+    import math
+
+    from accessibility.analysis.need import OPTIONAL_TABLE_COLUMNS, REQUIRED_TABLE_COLUMNS
+    from accessibility.places.tables import (
+        missing_columns_message,
+        parse_number,
+        read_user_table,
+        rename_columns,
+    )
+
+    table = read_user_table(path, "regions table")
+    frame = rename_columns(table.frame, NEED_COLUMN_ALIASES)
+    missing = [c for c in REQUIRED_TABLE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(missing_columns_message(
+            path, "regions table", missing, list(table.frame.columns),
+            "naam/name, inwoners/inhabitants, prevalentie/prevalence_percent "
+            "[, epa_count, steunpunten_in_beeld, steunpunten_gewogen]", table.delimiter))
+    for col in [c for c in REQUIRED_TABLE_COLUMNS + OPTIONAL_TABLE_COLUMNS
+                if c in frame.columns and c != "name"]:
+        values = []
+        for i, text in enumerate(frame[col]):
+            try:
+                values.append(parse_number(text) if str(text).strip() else math.nan)
+            except ValueError:
+                raise InputError(f"{table.where(i)}: {col} {text!r} is not a number / "
+                                 "geen getal") from None
+        frame[col] = values
+    return frame
+
+
 def _table_mode(path: Path, out: Path | None, participation: list[float], capacity: float):
     from rich.table import Table
 
-    from accessibility.analysis.need import need_table, read_need_table, scenario_label
+    from accessibility.analysis.need import need_table, scenario_label
     from accessibility.io import atomic_path
 
-    result = need_table(read_need_table(path), participation, capacity, source=str(path))
+    result = need_table(read_regions_table(path), participation, capacity, source=str(path))
     if out is not None:
         with atomic_path(out) as tmp:
             result.to_csv(tmp, index=False)

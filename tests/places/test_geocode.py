@@ -288,7 +288,8 @@ def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tm
     cache = tmp_path / "cache.json"
     args = ["geocode", str(locs), "--out", str(out), "--cache", str(cache),
             "--pdok-url", httpserver.url_for(ROOT)]
-    run = CliRunner().invoke(app, args + ["--unpinned", str(tmp_path / "unpinned.csv")])
+    run = CliRunner().invoke(app, args + ["--unpinned", str(tmp_path / "unpinned.csv"),
+                                          "--lang", "en"])
     assert run.exit_code == 0, run.output
     unpinned = (tmp_path / "unpinned.csv").read_text(encoding="utf-8").splitlines()
     assert unpinned[0] == "id,name,organisation,kind,capacity_weight,address,city,line,reason,note"
@@ -302,7 +303,12 @@ def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tm
     assert rerun.exit_code == 0, rerun.output
     # A cache miss offline: red message, exit 1, no traceback.
     locs.write_text("id,name,address,city\nz,Nieuw,Laan 5,Huizen\n", encoding="utf-8")
-    fail = CliRunner().invoke(app, args + ["--offline"])
+    fail = CliRunner().invoke(app, args + ["--offline", "--lang", "en"])
     assert fail.exit_code == 1
     assert "no cached answer for 'Laan 5, Huizen'" in fail.output
     assert "Traceback" not in fail.output
+    # Dutch by default, with the hint that names the option this command has.
+    fail_nl = CliRunner().invoke(app, args + ["--offline"], env={"COLUMNS": "200"})
+    assert fail_nl.exit_code == 1
+    assert "geen antwoord in de geocodeer-cache voor 'Laan 5, Huizen'" in fail_nl.output
+    assert "laat --offline weg" in fail_nl.output and "--online" not in fail_nl.output
