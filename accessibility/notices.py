@@ -190,16 +190,24 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
 
 
 class _PluralFormatter(string.Formatter):
-    """:meth:`str.format` with ``{n:|singular|plural}``."""
+    """:meth:`str.format` with ``{n:|singular|plural}``; in Dutch, whole numbers of four
+    digits or more get a thousands point (``5.652``)."""
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self.lang = lang
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec.startswith("|"):
             singular, plural = format_spec[1:].split("|", 1)
             return singular if value == 1 else plural
+        if (self.lang == "nl" and not format_spec and isinstance(value, int)
+                and not isinstance(value, bool)):
+            return f"{value:,}".replace(",", ".")
         return super().format_field(value, format_spec)
 
 
-_FORMATTER = _PluralFormatter()
+_FORMATTERS = {lang: _PluralFormatter(lang) for lang in LANGUAGES}
 
 
 def format_message(code: str, values: Mapping[str, Any], lang: str = "en") -> str:
@@ -212,7 +220,7 @@ def format_message(code: str, values: Mapping[str, Any], lang: str = "en") -> st
     """
     if lang not in LANGUAGES:
         raise KeyError(f"unknown language {lang!r}; use one of {LANGUAGES}")
-    return _FORMATTER.format(MESSAGES[code][lang], **values)
+    return _FORMATTERS[lang].format(MESSAGES[code][lang], **values)
 
 
 class Notice(str):

@@ -279,6 +279,7 @@ def check_location_command(
     from accessibility.jobs.candidates import candidate_from_address, candidates_from_file
     from accessibility.jobs.check_location import run_check_location
     from accessibility.outputs.files import slug
+    from accessibility.outputs.report import number
 
     _check_lang(lang)
     given = (sum(v is not None for v in (address, candidates)) + (lat is not None or lon is not None)
@@ -315,7 +316,7 @@ def check_location_command(
                              f"The geocoder matched '{c['address']}' to: ")
                           + f"[bold]{c['geocode_display_name']}[/] (type "
                             f"{c.get('geocode_match_type') or '?'}, score "
-                            f"{c.get('geocode_score', float('nan')):.1f}); "
+                            f"{number(c.get('geocode_score') or 0.0, 1, lang)}); "
                           + tr(lang, "controleer of dit de bedoelde plek is.",
                                "check that this is the intended place."))
     print_frame(console, tr(lang, "Wat voegt de locatie toe?", "What does it add?"), result.table,
@@ -390,7 +391,7 @@ def suggest_command(
     if len(result.ranking):
         print_frame(console, tr(lang, f"Voorgestelde locaties ({result.siting.method})",
                                 f"Suggested sites ({result.siting.method})"), result.ranking,
-                    lang, ["rank", "naam", "marginal_gain", "share_covered", "lat", "lon"])
+                    lang, ["rank", "naam", "marginal_gain", "lat", "lon"])
     if result.stop_reason:
         console.print(f"[yellow]{result.stop_reason}[/]")
     print_warnings(console, data.warnings, lang)

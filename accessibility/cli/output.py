@@ -39,12 +39,21 @@ def print_frame(console: Console, title: str, frame: pd.DataFrame, lang: str = "
             elif isinstance(v, bool) or not isinstance(v, int | float):
                 cells.append(str(v))
             else:
-                cells.append(number(v, 0 if isinstance(v, int) else 1, lang))
+                cells.append(number(v, _decimals(v), lang))
         table.add_row(*cells)
     console.print(table)
     if len(shown) > max_rows:
         console.print(tr(lang, f"... en nog {len(shown) - max_rows} rijen (zie de xlsx)",
                          f"... and {len(shown) - max_rows} more rows (see the xlsx)"))
+
+
+def _decimals(value: float) -> int:
+    """Decimals of a value rounded by :func:`~accessibility.outputs.tables.present` (ints 0,
+    floats at least 1)."""
+    if isinstance(value, int):
+        return 0
+    text = repr(float(value))
+    return max(1, len(text.split(".")[1])) if "." in text and "e" not in text else 1
 
 
 def print_warnings(console: Console, warnings: Iterable[object], lang: str = "nl") -> None:

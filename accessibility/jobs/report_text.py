@@ -21,7 +21,7 @@ from accessibility.analysis.coverage import CoverageResult
 from accessibility.jobs.region import RegionData
 from accessibility.notices import render
 from accessibility.outputs.report import Report, ReportSection, number
-from accessibility.outputs.tables import present
+from accessibility.outputs.tables import label, present
 
 WEEKDAYS = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
@@ -30,9 +30,6 @@ WEEKDAYS = {
 KIND_LABELS = {"steunpunt": ("steunpunten", "steunpunten"),
                "satellite": ("satellieten", "satellites"),
                "proposed": ("voorgestelde locaties", "proposed locations")}
-WINDOW_LABELS = {"weekday_daytime": ("werkdag overdag", "weekday daytime"),
-                 "weekday_evening": ("werkdagavond", "weekday evening"),
-                 "saturday": ("zaterdag", "Saturday")}
 NORM_SOURCE = {
     "nl": "De Galan Groep (2024), rapport voor de IZA-werkgroep laagdrempelige steunpunten; "
           "daar een voorlopig uitgangspunt, ontleend aan de acute zorg",
@@ -204,24 +201,26 @@ def summary_section(coverage: CoverageResult, buurten: gpd.GeoDataFrame, norm_mi
         f"{people(beyond, lang)} van de {people(r['population'], lang)} inwoners "
         f"({percent(r['share_beyond_norm'], lang)}) wonen verder dan {norm_minutes} minuten met "
         f"het openbaar vervoer van het dichtstbijzijnde steunpunt, onder wie naar schatting "
-        f"{epa(epa_beyond, lang)} mensen met een EPA.",
+        f"{people(epa_beyond, lang)} mensen met een EPA (EPA-schatting "
+        f"{epa(epa_beyond, lang)}).",
         f"{people(beyond, lang)} of the {people(r['population'], lang)} inhabitants "
         f"({percent(r['share_beyond_norm'], lang)}) live more than {norm_minutes} minutes by "
         f"public transport from the nearest steunpunt, among them an estimated "
-        f"{epa(epa_beyond, lang)} people with an EPA.")]
+        f"{people(epa_beyond, lang)} people with an EPA (EPA estimate "
+        f"{epa(epa_beyond, lang)}).")]
     if n_spots:
         paragraphs.append(tr(
             lang,
             f"In de {n_spots} {plural(n_spots, 'witte-vlekbuurt', 'witte-vlekbuurten')} wonen "
-            f"samen {people(pop_spots, lang)} mensen (naar schatting {epa(epa_spots, lang)} met "
-            f"een EPA). Dat getal verschilt van de {people(beyond, lang)} hierboven: een "
+            f"samen {people(pop_spots, lang)} mensen (naar schatting {people(epa_spots, lang)} met "
+            f"een EPA; EPA-schatting {epa(epa_spots, lang)}). Dat getal verschilt van de {people(beyond, lang)} hierboven: een "
             "witte-vlekbuurt telt met al haar inwoners mee, ook wie er binnen de norm woont, en "
             "inwoners buiten de norm in buurten die geen witte vlek zijn tellen daar niet mee. "
             "De kaart toont de inwoners van de witte-vlekbuurten; de tabellen per gemeente en "
             "per tijdvak tellen de inwoners buiten de norm.",
             f"The {n_spots} white-spot {plural(n_spots, 'buurt', 'buurten')} have "
-            f"{people(pop_spots, lang)} inhabitants together (an estimated {epa(epa_spots, lang)} "
-            f"with an EPA). That differs from the {people(beyond, lang)} above: a white-spot "
+            f"{people(pop_spots, lang)} inhabitants together (an estimated "
+            f"{people(epa_spots, lang)} with an EPA; EPA estimate {epa(epa_spots, lang)}). That differs from the {people(beyond, lang)} above: a white-spot "
             "buurt counts all its inhabitants, also those within the norm, and inhabitants "
             "beyond the norm in buurten that are no white spot are not counted there. The map "
             "shows the inhabitants of white-spot buurten; the tables per gemeente and per time "
@@ -240,7 +239,8 @@ def summary_section(coverage: CoverageResult, buurten: gpd.GeoDataFrame, norm_mi
 def method_section(data: RegionData, kinds: Sequence[str], lang: str) -> ReportSection:
     """How the travel times and the EPA estimate are computed."""
     a = data.config.analysis
-    sources = "; ".join(sorted(set(data.epa.buurten["epa_prevalence_source"].dropna())))
+    sources = "; ".join(sorted({label(s, lang) for s in
+                                data.epa.buurten["epa_prevalence_source"].dropna()}))
     return ReportSection(tr(lang, "Methode", "Method"), paragraphs=[
         tr(lang,
            "Voor elk bevolkingspunt berekenen we de reistijd met openbaar vervoer en lopen naar "
@@ -408,9 +408,7 @@ def need_section(data: RegionData, need: pd.DataFrame, lang: str) -> ReportSecti
 
 def time_window_section(windows: pd.DataFrame, lang: str) -> ReportSection:
     """The same coverage for the region's other time windows."""
-    table = windows.copy()
-    table["tijdvak"] = [WINDOW_LABELS[w][0 if lang == "nl" else 1] if w in WINDOW_LABELS else w
-                        for w in table["tijdvak"]]
+    table = windows
     return ReportSection(tr(lang, "Tijdstip van de dag", "Time of day"), paragraphs=[
         tr(lang,
            "Dezelfde berekening voor een werkdag overdag, een werkdagavond en een zaterdag: 's "
@@ -489,10 +487,12 @@ def candidate_section(data: RegionData, name: str, comparison, before_after_png:
         lang,
         f"Met een steunpunt op deze locatie komen naar schatting {people(n_pop, lang)} "
         f"inwoners binnen {a.norm_minutes} minuten van een steunpunt, onder wie naar schatting "
-        f"{epa(comparison.epa_estimate_newly_within_norm, lang)} mensen met een EPA.",
+        f"{people(comparison.epa_estimate_newly_within_norm, lang)} mensen met een EPA "
+        f"(EPA-schatting {epa(comparison.epa_estimate_newly_within_norm, lang)}).",
         f"With a steunpunt at this location an estimated {people(n_pop, lang)} inhabitants get "
         f"within {a.norm_minutes} minutes of a steunpunt, among them an estimated "
-        f"{epa(comparison.epa_estimate_newly_within_norm, lang)} people with an EPA.")]
+        f"{people(comparison.epa_estimate_newly_within_norm, lang)} people with an EPA (EPA "
+        f"estimate {epa(comparison.epa_estimate_newly_within_norm, lang)}).")]
     if resolved:
         paragraphs.append(tr(
             lang,
@@ -578,10 +578,12 @@ def suggest_section(data: RegionData, ranking: pd.DataFrame, curve: pd.DataFrame
            f"EPA (estimate {epa(siting.existing_weight, lang)} of "
            f"{epa(siting.total_weight, lang)}) live within the norm."),
         tr(lang,
-           f"We stoppen zodra een volgende locatie minder dan {epa(min_gain, lang)} mensen met "
-           f"een EPA extra binnen de norm brengt (--min-gain). {stop_reason}",
-           f"We stop as soon as a next site adds fewer than {epa(min_gain, lang)} people with an "
-           f"EPA within the norm (--min-gain). {stop_reason}"),
+           f"We stoppen zodra een volgende locatie de EPA-schatting binnen de norm met minder "
+           f"dan {number(min_gain, 0 if min_gain == int(min_gain) else 1, lang)} verhoogt "
+           f"(--min-gain). {stop_reason}",
+           f"We stop as soon as a next site raises the EPA estimate within the norm by less "
+           f"than {number(min_gain, 0 if min_gain == int(min_gain) else 1, lang)} "
+           f"(--min-gain). {stop_reason}"),
     ]
     if need is not None:
         paragraphs += need_sentences(need, lang)

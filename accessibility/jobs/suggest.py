@@ -114,11 +114,11 @@ def stop_sentence(n_chosen: int, k: int, curve: pd.DataFrame, min_gain: float,
     step = float(curve["marginal_gain"].iloc[n_chosen + 1])
     return tr(
         lang,
-        f"Locatie {n_chosen + 1} zou maar {number(step, 1, lang)} mensen met een EPA extra "
-        f"binnen de norm brengen; daarom stellen we {n_chosen} van de {k} gevraagde "
+        f"Locatie {n_chosen + 1} zou de EPA-schatting binnen de norm maar met "
+        f"{number(step, 1, lang)} verhogen; daarom stellen we {n_chosen} van de {k} gevraagde "
         f"{plural(k, 'locatie', 'locaties')} voor.",
-        f"Site {n_chosen + 1} would bring only {number(step, 1, 'en')} more people with an EPA "
-        f"within the norm; so we suggest {n_chosen} of the {k} requested "
+        f"Site {n_chosen + 1} would raise the EPA estimate within the norm by only "
+        f"{number(step, 1, 'en')}; so we suggest {n_chosen} of the {k} requested "
         f"{plural(k, 'site', 'sites')}.")
 
 

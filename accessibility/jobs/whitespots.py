@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 EXISTING_KINDS = ("steunpunt", "satellite")
 """Location kinds that count as existing supply (``proposed`` does not)."""
+NO_INHABITANTS_CLASS = "geen inwoners"
+"""Travel-time class in the tables of a buurt without population points."""
 
 
 @dataclass
@@ -104,6 +106,9 @@ def buurt_layer(data: RegionData, coverage: CoverageResult) -> gpd.GeoDataFrame:
              .merge(data.epa.buurten[epa_cols], on="buurtcode", how="left")
              .merge(coverage.buurten.drop(columns=["gemeentecode"]), on="buurtcode", how="left"))
     layer["reistijdklasse"] = layer["time_class"]
+    # tables show why a buurt has no travel time: unreachable, or nobody lives there
+    layer["time_class"] = layer["time_class"].astype(object).fillna(NO_INHABITANTS_CLASS)
+    layer.loc[layer["population"].isna() & (layer["aantal_inwoners"] == 0), "population"] = 0.0
     layer["reistijd_min"] = layer["median_time_min"].replace(np.inf, np.nan)
     layer["witte_vlek"] = layer["witte_vlek"].fillna(False).astype(bool)
     return gpd.GeoDataFrame(layer, geometry="geometry", crs=data.buurten.gdf.crs)
@@ -146,7 +151,7 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
         region = cov.region
         rows.append({
             "tijdvak": name,
-            "datum": request.date.isoformat(),
+            "datum": f"{request.date:%d-%m-%Y}",
             "vertrek": f"{request.departure:%H:%M} +{request.n_minutes} min",
             "mediane_reistijd_min": region["median_time_min"],
             "inwoners_buiten_norm": region["population_beyond_norm"],

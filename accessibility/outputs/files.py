@@ -53,11 +53,21 @@ def write_csv(frame: pd.DataFrame, path: Path, *, excel_nl: bool = False,
     options = ({"sep": ";", "decimal": ",", "encoding": "utf-8-sig"} if excel_nl
                else {"encoding": "utf-8"})
     with atomic_path(path) as p:
-        if excel_nl and lang is not None:
-            # object columns (from present) hold Python floats that pandas does not
-            # localise: write their decimal comma explicitly
-            table = table.map(lambda v: str(v).replace(".", ",") if isinstance(v, float) else v)
+        if lang is not None:
+            # cells from present() are Python ints, floats, text or None: write them as text
+            # so that pandas does not turn a column of ints with an empty cell into floats
+            comma = excel_nl
+            table = table.astype(object).map(lambda v: _text_cell(v, comma))
         table.to_csv(p, index=False, **options)
+
+
+def _text_cell(value: object, decimal_comma: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text.replace(".", ",") if decimal_comma else text
+    return str(value)
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -111,7 +111,7 @@ COLUMNS: dict[str, Column] = _cols(
     ("population", "inwoners", "inhabitants", "people"),
     ("n_points", "bevolkingspunten", "population points", "count"),
     ("epa_prevalence_percent", "EPA-prevalentie (%)", "EPA prevalence (%)", "prevalence"),
-    ("epa_prevalence_source", "bron EPA-prevalentie", "source of the EPA prevalence", "text"),
+    ("epa_prevalence_source", "bron EPA-prevalentie", "source of the EPA prevalence", "label"),
     ("epa_estimate", "EPA-schatting", "EPA estimate", "epa"),
     ("median_time_min", "mediane reistijd (min)", "median travel time (min)", "minutes"),
     ("population_beyond_norm", "inwoners buiten norm", "inhabitants beyond the norm", "people"),
@@ -140,7 +140,7 @@ COLUMNS: dict[str, Column] = _cols(
     ("gap_45", "tekort bij 45 % (min = overschot)", "shortage at 45 % (minus = surplus)",
      "weight"),
     # time windows
-    ("tijdvak", "tijdvak", "time window", "text"),
+    ("tijdvak", "tijdvak", "time window", "label"),
     ("datum", "datum", "date", "text"),
     ("vertrek", "vertrek", "departure", "text"),
     ("mediane_reistijd_min", "mediane reistijd (min)", "median travel time (min)", "minutes"),
@@ -202,6 +202,7 @@ _PATTERNS = (
 BOOL_TEXT = {"nl": ("ja", "nee"), "en": ("yes", "no")}
 LABELS = {
     "onbereikbaar": ("onbereikbaar", "unreachable"),
+    "geen inwoners": ("geen inwoners", "no inhabitants"),
     "steunpunt": ("steunpunt", "steunpunt"),
     "satellite": ("satelliet", "satellite"),
     "proposed": ("voorgesteld", "proposed"),
@@ -215,14 +216,25 @@ LABELS = {
     "geocoded: nominatim": ("adres (Nominatim)", "address (Nominatim)"),
     "adres": ("adres", "address"),
     "woonplaats": ("woonplaats", "town"),
+    "national (Vektis 2019)": ("landelijk (Vektis 2019)", "national (Vektis 2019)"),
+    "weekday_daytime": ("werkdag overdag", "weekday daytime"),
+    "weekday_evening": ("werkdagavond", "weekday evening"),
+    "saturday": ("zaterdag", "Saturday"),
 }
 """Codes in ``label`` columns (kinds, candidate sources, classes) -> (nl, en) text."""
 
 
 def label(value: str, lang: str = "nl") -> str:
-    """The text of a code of a ``label`` column (the code itself when unknown)."""
+    """The text of a code of a ``label`` column (the code itself when unknown); EPA sources
+    ``province <name> (...)`` become ``provincie <name> (...)`` in Dutch."""
     pair = LABELS.get(value)
-    return value if pair is None else pair[0 if lang == "nl" else 1]
+    if pair is not None:
+        return pair[0 if lang == "nl" else 1]
+    if lang == "nl":
+        for english, dutch in (("province ", "provincie "), ("gemeente table ", "gemeentetabel ")):
+            if value.startswith(english):
+                return dutch + value[len(english):]
+    return value
 
 
 def column_for(name: str) -> Column | None:

@@ -61,7 +61,7 @@ def to_wgs84(x: float, y: float, crs: str = RD_NEW) -> tuple[float, float]:
             f"(x {RD_X_RANGE[0]:g}..{RD_X_RANGE[1]:g}, y {RD_Y_RANGE[0]:g}..{RD_Y_RANGE[1]:g} m); "
             "x is the easting (about 13.000-278.000), y the northing (about 306.000-620.000)"
         )
-    lon, lat = _transformer(text.upper())(x, y)
+    lon, lat = _transformer(text.upper()).transform(x, y)
     return float(lat), float(lon)
 
 

@@ -228,8 +228,8 @@ def rename_columns(frame: pd.DataFrame, aliases: Mapping[str, Sequence[str]]) ->
         The table as read.
     aliases
         Canonical name -> accepted spellings (compared after :func:`normalise_header`).
-        The first column matching a canonical name wins; a column that already
-        has a canonical name is kept as it is.
+        A column that already has a canonical name keeps it and wins; otherwise
+        the first column matching a canonical name gets it.
 
     Returns
     -------
@@ -241,8 +241,10 @@ def rename_columns(frame: pd.DataFrame, aliases: Mapping[str, Sequence[str]]) ->
         for name in (canonical, *names):
             lookup.setdefault(normalise_header(name), canonical)
     renamed: dict[str, str] = {}
-    taken: set[str] = set()
+    taken = {str(c) for c in frame.columns if str(c) in aliases}
     for col in frame.columns:
+        if str(col) in aliases:
+            continue
         canonical = lookup.get(normalise_header(col))
         if canonical is not None and canonical not in taken:
             renamed[col] = canonical
