@@ -9,6 +9,7 @@ numbers with a number format, so Dutch Excel shows decimal commas itself.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ from accessibility.outputs.tables import KINDS, kinds_of, present
 
 EXPLANATION_SHEET = {"nl": "toelichting", "en": "explanation"}
 MAX_SHEET_NAME = 31
+LINE_HEIGHT = 15.0
+"""Height of one line of text in a row, points (Excel's default row height)."""
 _INVALID_SHEET_CHARS = set("[]:*?/\\")
 
 
@@ -81,10 +84,14 @@ def write_workbook(
             sheet.append([str(label), "" if value is None else str(value)])
         for row in sheet.iter_rows(min_col=1, max_col=1):
             row[0].font = bold
-        sheet.column_dimensions["A"].width = 32
-        sheet.column_dimensions["B"].width = 100
+            row[0].alignment = Alignment(vertical="top")
+        sheet.column_dimensions["A"].width = 28
+        sheet.column_dimensions["B"].width = 90
+        _fit_to_page_width(sheet)
         for row in sheet.iter_rows(min_col=2, max_col=2):
             row[0].alignment = Alignment(wrap_text=True, vertical="top")
+            lines = math.ceil(len(str(row[0].value or "")) / 85) or 1
+            sheet.row_dimensions[row[0].row].height = LINE_HEIGHT * lines
     for (key, frame), name in zip(sheets.items(), names, strict=True):
         chosen = (columns or {}).get(key)
         table = present(frame, lang, chosen)
@@ -96,18 +103,38 @@ def write_workbook(
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in table.itertuples(index=False):
             sheet.append(list(row))
+        header_lines = 1
+        centred = Alignment(horizontal="center")
         for j, kind in enumerate(kinds, start=1):
             letter = get_column_letter(j)
             number_format = KINDS[kind].excel_format
             for (cell,) in sheet.iter_rows(min_row=2, min_col=j, max_col=j):
                 if cell.value is not None and not isinstance(cell.value, str):
                     cell.number_format = number_format
-            width = max([len(str(table.columns[j - 1]))]
-                        + [len(str(v)) for v in table.iloc[:200, j - 1] if v is not None])
-            sheet.column_dimensions[letter].width = min(max(width + 2, 8), 60)
+                elif kind in ("label", "bool"):
+                    cell.alignment = centred  # apart from the numbers next to it
+            title = str(table.columns[j - 1])
+            width = min(max([min(len(title), 18)]  # headers wrap
+                            + [len(str(v)) for v in table.iloc[:200, j - 1] if v is not None])
+                        + 2, 60)
+            width = max(width, 8)
+            sheet.column_dimensions[letter].width = width
+            header_lines = max(header_lines, math.ceil(len(title) / (width - 4)))
+        sheet.row_dimensions[1].height = LINE_HEIGHT * header_lines
         sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"
+        _fit_to_page_width(sheet)
         if len(table):
             sheet.auto_filter.ref = sheet.dimensions
     with atomic_path(path) as tmp:
         workbook.save(tmp)
     return Path(path)
+
+
+def _fit_to_page_width(sheet) -> None:
+    """Print landscape, all columns on one page width (rows run on over pages)."""
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0

@@ -80,7 +80,7 @@ _TEMPLATE = """<!DOCTYPE html>
  table { border-collapse: collapse; margin: 0.6em 0 1.2em; font-size: 0.92em; }
  th, td { border: 1px solid #c8d3e0; padding: 0.3em 0.6em; text-align: right; }
  th { background: #e8eef6; }
- td:first-child, th:first-child { text-align: left; }
+ td:first-child, th:first-child, td.text, th.text { text-align: left; }
  .kpi { display: flex; flex-wrap: wrap; gap: 1em; margin: 1em 0; }
  .kpi div { background: #e8eef6; border-radius: 6px; padding: 0.7em 1em; min-width: 180px; }
  .kpi b { display: block; font-size: 1.5em; color: #1d4e89; }
@@ -143,10 +143,20 @@ def _cell(value: object, lang: str = "nl") -> object:
 
 
 def _table_html(df: pd.DataFrame, lang: str = "nl") -> str:
-    shown = df.copy().astype(object)
-    for col in shown.columns:
-        shown[col] = [_cell(v, lang) for v in shown[col].tolist()]
-    return shown.to_html(index=False, border=0, na_rep="–")
+    """An HTML table: numbers right-aligned (class ``num``), text left-aligned."""
+    from markupsafe import escape
+
+    numeric = [all(v is None or (isinstance(v, int | float) and not isinstance(v, bool))
+                   for v in df[c].tolist()) and len(df) > 0 for c in df.columns]
+    head = "".join(f'<th class="{"num" if n else "text"}">{escape(str(c))}</th>'
+                   for c, n in zip(df.columns, numeric, strict=True))
+    rows = []
+    for row in df.itertuples(index=False):
+        cells = "".join(f'<td class="{"num" if n else "text"}">{escape(str(_cell(v, lang)))}</td>'
+                        for v, n in zip(row, numeric, strict=True))
+        rows.append(f"<tr>{cells}</tr>")
+    return (f'<table class="data"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>")
 
 
 def render_report(report: Report) -> str:
