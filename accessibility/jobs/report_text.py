@@ -604,9 +604,14 @@ def suggest_section(data: RegionData, ranking: pd.DataFrame, curve: pd.DataFrame
                              "The extra coverage of each site holds given the higher-ranked "
                              "sites."))
         tables.append((tr(lang, f"Gekozen {plural(n, 'locatie', 'locaties')}",
-                          f"Chosen {plural(n, 'site', 'sites')}"), present(ranking, lang)))
+                          f"Chosen {plural(n, 'site', 'sites')}"),
+                       present(ranking, lang, ["rank", "naam", "bron", "marginal_gain",
+                                               "cumulative_gain", "share_covered", "lat", "lon",
+                                               "address"])))
     tables.append((tr(lang, "Dekkingscurve (k = 0: de huidige steunpunten)",
-                      "Coverage curve (k = 0: the current steunpunten)"), present(curve, lang)))
+                      "Coverage curve (k = 0: the current steunpunten)"),
+                   present(curve, lang, ["k", "marginal_gain", "covered_weight",
+                                         "share_covered", "gekozen"])))
     figures = [] if map_png is None else [(tr(
         lang, "Links: nu. Rechts: met de voorgestelde locaties.",
         "Left: now. Right: with the suggested sites."), map_png)]

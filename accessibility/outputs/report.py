@@ -125,9 +125,9 @@ def number(value: float, decimals: int = 0, lang: str = "nl") -> str:
 
 
 def _decimals(value: float) -> int:
-    """Decimals a rounded float carries (at most 2; at least 1 for a float)."""
-    text = f"{value:.2f}".rstrip("0")
-    return max(1, min(2, len(text.split(".")[1]) if "." in text else 0))
+    """Decimals a float rounded for people carries (at least 1, at most 6: coordinates)."""
+    text = f"{value:.6f}".rstrip("0")
+    return max(1, len(text.split(".")[1]))
 
 
 def _cell(value: object, lang: str = "nl") -> object:

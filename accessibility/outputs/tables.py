@@ -187,6 +187,7 @@ COLUMNS: dict[str, Column] = _cols(
     ("share_covered", "% EPA-schatting binnen norm", "% of the EPA estimate within the norm",
      "share"),
     ("sites", "locaties", "sites", "text"),
+    ("gekozen", "gekozen", "chosen", "bool"),
     # per steunpunt reach
     ("travel_time_min", "reistijd (min)", "travel time (min)", "minutes"),
 )

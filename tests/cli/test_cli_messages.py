@@ -15,8 +15,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def cache(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("cache")
+def cache(cli_cache: Path) -> Path:
+    return cli_cache
 
 
 def invoke(*args: str, columns: int = 80):

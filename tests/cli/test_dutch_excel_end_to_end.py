@@ -60,7 +60,7 @@ def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory) -> dict[str, Path]:
+def world(tmp_path_factory, cli_cache: Path) -> dict[str, Path]:
     """A region file pointing at the Dutch Excel location list, and a cache folder."""
     root = tmp_path_factory.mktemp("nl")
     locations = root / "steunpunten.csv"
@@ -72,7 +72,7 @@ def world(tmp_path_factory) -> dict[str, Path]:
     cache = root / "geocode_cache.json"
     shutil.copy(REPO / "data" / "demo" / "geocode_cache.json", cache)
     return {"root": root, "locations": locations, "region": region, "cache": cache,
-            "net": tmp_path_factory.mktemp("netcache")}
+            "net": cli_cache}
 
 
 def run(*args: str) -> str:
