@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+from reading import english_words, visible_text
 from typer.testing import CliRunner
 
 from accessibility.cli import app
@@ -139,5 +140,27 @@ def test_suggest_stops_at_min_gain_with_baseline_and_percentages(cache, tmp_path
     header = sites[0]
     assert "breedtegraad (WGS84)" in header and "adres (invoer)" in header
     assert len(sites) - 1 == len(chosen) - 1
-    report = (tmp_path / "s" / "rapport_suggesties.html").read_text(encoding="utf-8")
+    report = visible_text(tmp_path / "s" / "rapport_suggesties.html")
     assert "Uitgangssituatie (k = 0" in report and "overschot" in report
+    assert "buurtcentrum" in report and "buurt centre" not in report
+    assert english_words(report) == set(), english_words(report)
+
+
+def test_need_table_from_a_dutch_semicolon_file(tmp_path) -> None:
+    """Before: 'need --table' on a semicolon file said the column name was missing."""
+    table = tmp_path / "regios.csv"
+    table.write_bytes(b"\xef\xbb\xbfNaam;Inwoners;Prevalentie;Gewogen\r\n"
+                      b"Noord-Holland;2853359;1,30;48\r\nGroningen;583990;1,42;8\r\n")
+    out = tmp_path / "behoefte.csv"
+    r = invoke("need", "--table", str(table), "--out", str(out), columns=200)
+    assert r.exit_code == 0, r.output
+    import pandas as pd
+
+    result = pd.read_csv(out)
+    # De Galan table 2.4.1: Noord-Holland 56/111/167, Groningen 12/25/37
+    assert list(result["need_15"]) == [56, 12] and list(result["need_45"]) == [167, 37]
+    assert list(result["gap_15"]) == [8.0, 4.0]
+    bad = tmp_path / "fout.csv"
+    bad.write_text("Naam;Inwoners\nA;10\n", encoding="utf-8")
+    r = invoke("need", "--table", str(bad), columns=200)
+    assert r.exit_code == 1 and "prevalence_percent" in r.output and "Verwacht" in r.output

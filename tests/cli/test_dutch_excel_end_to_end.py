@@ -8,7 +8,6 @@ be in Dutch only.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 import shutil
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from reading import english_words, visible_text
 from typer.testing import CliRunner
 
 from accessibility.cli import app
@@ -36,25 +36,6 @@ DUTCH_LOCATIONS = (
     "1;kandidaat\r\n"
     "VS06;Herstelwerkgroep Heideland;Heideland;;;Heidedorp;;;steunpunt;0,5;geen vaste locatie\r\n"
 )
-ENGLISH_WORDS = {
-    "the", "with", "without", "and", "get", "gets", "points", "inhabitants", "within",
-    "reach", "centre", "walking", "beyond", "estimate", "not", "only", "coordinates",
-    "address", "cached", "answer", "found", "outside", "region", "holiday", "street",
-}
-"""English words that never occur in a Dutch report (names and codes aside)."""
-
-
-def visible_text(path: Path) -> str:
-    """The text a reader sees in an HTML report (no styles, no images)."""
-    text = path.read_text(encoding="utf-8")
-    text = re.sub(r"<style.*?</style>|<img[^>]*>", " ", text, flags=re.S)
-    return html.unescape(re.sub(r"<[^>]+>", " ", text))
-
-
-def english_words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[A-Za-z]+", text.lower()) if w in ENGLISH_WORDS}
-
-
 def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
     return [[c.value for c in row] for row in load_workbook(path)[sheet].iter_rows()]
 

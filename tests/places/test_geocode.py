@@ -312,3 +312,19 @@ def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tm
     assert fail_nl.exit_code == 1
     assert "geen antwoord in de geocodeer-cache voor 'Laan 5, Huizen'" in fail_nl.output
     assert "laat --offline weg" in fail_nl.output and "--online" not in fail_nl.output
+
+
+def test_reverse_geocoding_for_suggested_sites(httpserver: HTTPServer, tmp_path):
+    answer = {"response": {"numFound": 1, "docs": [
+        {"type": "adres", "weergavenaam": "Stationsplein 1, 9935AB Zandrecht", "afstand": 12.0}]}}
+    httpserver.expect_oneshot_request(f"{ROOT}/reverse", query_string={
+        "lat": "52.460780", "lon": "5.252820", "type": "adres", "rows": "1",
+        "fl": "weergavenaam,type,afstand"}).respond_with_json(answer)
+    cache = GeocodeCache(tmp_path / "cache.json")
+    g = PdokGeocoder(base_url=httpserver.url_for(ROOT), cache=cache)
+    assert g.reverse(52.46078, 5.25282) == "Stationsplein 1, 9935AB Zandrecht"
+    # cached: offline and with the server gone the answer stays
+    offline = PdokGeocoder(base_url=free_server_url(), cache=GeocodeCache(tmp_path / "cache.json"),
+                           offline=True)
+    assert offline.reverse(52.46078, 5.25282) == "Stationsplein 1, 9935AB Zandrecht"
+    assert offline.reverse(52.0, 5.0) == ""  # offline without an answer: no address
