@@ -168,9 +168,10 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
         g = outcome.comparison.gemeenten.copy()
         g.insert(1, "gemeentenaam", g["gemeentecode"].map(names))
         sheets[f"{tr(lang, 'gemeenten', 'gemeenten')} {outcome.id}"] = g
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
-        write_csv(table, tmp / "candidates.csv", excel_nl=excel_csv)
-        write_csv(checked.rejected, tmp / "rejected_candidates.csv", excel_nl=excel_csv)
+        write_csv(table, tmp / "candidates.csv", excel_nl=excel_csv, lang=csv_lang)
+        write_csv(checked.rejected, tmp / "rejected_candidates.csv", excel_nl=excel_csv, lang=csv_lang)
         files += [tmp / "candidates.csv", tmp / "rejected_candidates.csv"]
         files.append(write_workbook(
             sheets, tmp / "locatietoets.xlsx", lang=lang, explanation=explanation(data, lang),
@@ -183,7 +184,7 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
             after_layer = buurt_layer(data, outcome.comparison.after)
             layers[f"buurten_na_{tag}"] = after_layer
             write_csv(outcome.comparison.gemeenten, tmp / f"gemeenten_{tag}.csv",
-                      excel_nl=excel_csv)
+                      excel_nl=excel_csv, lang=csv_lang)
             png = maps.plot_before_after(
                 before_layer, after_layer, cand.geometry, steunpunten, a.norm_minutes,
                 tr(lang, f"Voor en na: {outcome.name}", f"Before and after: {outcome.name}"),

@@ -153,14 +153,15 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl",
     boundaries = data.buurten.gdf
     caption = data.caption_params()
     files: list[Path] = []
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"isochrones": polygons, "locations": locations_metric, "stops": stops},
             tmp / "isochrones.gpkg"))
         with atomic_path(tmp / "isochrones.geojson") as p:
             polygons.to_crs("EPSG:4326").to_file(p, driver="GeoJSON")
-        write_csv(summary, tmp / "summary.csv", excel_nl=excel_csv)
-        write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv", excel_nl=excel_csv)
+        write_csv(summary, tmp / "summary.csv", excel_nl=excel_csv, lang=csv_lang)
+        write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv", excel_nl=excel_csv, lang=csv_lang)
         files.append(write_workbook(
             {"per locatie" if lang == "nl" else "per location": summary,
              "niet op de kaart" if lang == "nl" else "not on the map": data.locations.unpinned},

@@ -181,10 +181,11 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
     chosen = chosen.assign(rank=np.arange(1, len(chosen) + 1))
     steunpunten = inputs.steunpunten.to_crs(data.config.crs)
     files: list[Path] = []
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
-        write_csv(ranking, tmp / "suggested_sites.csv", excel_nl=excel_csv)
-        write_csv(curve, tmp / "coverage_curve.csv", excel_nl=excel_csv)
-        write_csv(checked.rejected, tmp / "rejected_candidates.csv", excel_nl=excel_csv)
+        write_csv(ranking, tmp / "suggested_sites.csv", excel_nl=excel_csv, lang=csv_lang)
+        write_csv(curve, tmp / "coverage_curve.csv", excel_nl=excel_csv, lang=csv_lang)
+        write_csv(checked.rejected, tmp / "rejected_candidates.csv", excel_nl=excel_csv, lang=csv_lang)
         files += [tmp / "suggested_sites.csv", tmp / "coverage_curve.csv"]
         files.append(write_workbook(
             {tr(lang, "voorgestelde locaties", "suggested sites"): ranking,

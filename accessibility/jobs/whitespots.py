@@ -199,14 +199,16 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     steunpunten_metric = inputs.steunpunten.to_crs(data.config.crs)
     points_layer = inputs.points.assign(travel_time_min=times)
     files: list[Path] = []
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
              "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg"))
-        for name, frame in (("buurten.csv", buurten), ("gemeenten.csv", coverage.gemeenten),
+        for name, frame in (("buurten.csv", buurten[BUURT_COLUMNS] if excel_csv else buurten),
+                            ("gemeenten.csv", coverage.gemeenten),
                             ("need_supply.csv", need), ("time_windows.csv", windows),
                             ("steunpunten_bereik.csv", reach)):
-            write_csv(frame, tmp / name, excel_nl=excel_csv)
+            write_csv(frame, tmp / name, excel_nl=excel_csv, lang=csv_lang)
             files.append(tmp / name)
         files.append(write_workbook(
             workbook_sheets(data, coverage, buurten, need, windows, reach, lang),

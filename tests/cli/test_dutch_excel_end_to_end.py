@@ -115,6 +115,10 @@ def test_whitespots_workbook_and_dutch_report(world) -> None:
         assert isinstance(row[3], int)
     assert "inf" not in (out / "buurten.csv").read_text(encoding="utf-8-sig")
     assert (out / "buurten.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    csv_lines = (out / "buurten.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csv_lines[0].split(";")[:4] == ["buurtcode", "buurt", "gemeente", "inwoners"]
+    assert re.fullmatch(r"\d+", csv_lines[1].split(";")[3])  # whole people
+    assert re.fullmatch(r"\d+,\d", csv_lines[1].split(";")[5])  # EPA: one decimal, comma
     reach = sheet_rows(out / "witte_vlekken.xlsx", "per steunpunt")
     assert reach[0][:2] == ["id", "naam"] and "inwoners binnen 30 min" in reach[0]
     text = visible_text(out / "rapport.html")
