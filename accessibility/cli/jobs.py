@@ -37,7 +37,7 @@ EXCEL_CSV_HELP = ("CSV-bestanden voor Nederlandse Excel: puntkomma, decimale kom
                   "CSV files in the Dutch Excel dialect (';', decimal comma).")
 OVERWRITE_HELP = "Een bestaande uitvoermap vervangen / replace an existing output folder."
 ONLINE_HINT = {"nl": "voeg --online toe", "en": "add --online"}
-URL_HINT = "[sources] locatieserver_url in het regiobestand of $ACCESSIBILITY_PDOK_LOCATIESERVER_URL"
+URL_HINT = "[sources] locatieserver_url in het regiobestand of $ACCESSIBILITY_LOCATIESERVER_URL"
 
 Region = Annotated[str, typer.Option("--region", "-r", help=REGION_HELP)]
 CacheDir = Annotated[Path | None, typer.Option("--cache-dir", help=CACHE_HELP)]

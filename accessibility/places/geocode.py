@@ -390,7 +390,7 @@ class PdokGeocoder:
                 raise GeocodeUnreachable(
                     f"no cached answer for {query!r} {where} and the service at {url} could "
                     f"not be reached ({type(exc).__name__}); check the network or the "
-                    f"Locatieserver URL (${PDOK_URL_ENV})"
+                    "Locatieserver URL"
                 ) from exc
             if resp.status_code in _RETRY_STATUS and attempt < self.max_retries:
                 delay = min(self.backoff * 2**attempt, 10.0)

@@ -43,6 +43,21 @@ def test_offline_geocoding_hint_names_online_and_no_missing_option(cache, tmp_pa
     assert "--offline" not in r.output and "--pdok-url" not in r.output
 
 
+def test_unreachable_geocoder_hint_names_only_what_check_location_has(cache, tmp_path,
+                                                                      monkeypatch) -> None:
+    import socket
+
+    with socket.socket() as s:  # a local port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("ACCESSIBILITY_LOCATIESERVER_URL", f"http://127.0.0.1:{port}/ls")
+    r = invoke("check-location", "--address", "Nieuwstraat 1, 9935AB Zandrecht", "--online",
+               "--cache-dir", str(cache), "--out", str(tmp_path / "c"), columns=200)
+    assert r.exit_code == 1
+    assert "could not be reached" in r.output and "--pdok-url" not in r.output
+    assert "$ACCESSIBILITY_LOCATIESERVER_URL" in r.output
+
+
 def test_tables_fit_80_columns_and_no_library_noise(cache, tmp_path) -> None:
     r = invoke("whitespots", "--cache-dir", str(cache), "--out", str(tmp_path / "ws"))
     assert r.exit_code == 0, r.output
