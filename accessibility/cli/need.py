@@ -21,14 +21,16 @@ def _scalar_table(
     from rich.table import Table
 
     from accessibility.analysis.need import needed_from_epa, needed_steunpunten
+    from accessibility.outputs.report import nl_number
 
     if epa_count is not None:
         need = needed_from_epa(epa_count, participation, capacity)
-        basis = f"{epa_count:,.0f} EPA"
+        basis = f"{nl_number(epa_count)} EPA"
     else:
         need = needed_steunpunten(inhabitants, prevalence, participation, capacity)
         epa = inhabitants * prevalence / 100.0
-        basis = f"{inhabitants:,.0f} inwoners x {prevalence:g} % EPA = {epa:,.0f} EPA (schatting)"
+        basis = (f"{nl_number(inhabitants)} inwoners x {nl_number(prevalence, 2)} % EPA = "
+                 f"{nl_number(epa)} EPA (schatting)")
     table = Table(
         title=(
             "Benodigde steunpunten / needed steunpunten\n"
@@ -93,6 +95,7 @@ def _table_mode(path: Path, out: Path | None, participation: list[float], capaci
 
     from accessibility.analysis.need import need_table, scenario_label
     from accessibility.io import atomic_path
+    from accessibility.outputs.report import nl_number
 
     result = need_table(read_regions_table(path), participation, capacity, source=str(path))
     if out is not None:
@@ -110,11 +113,11 @@ def _table_mode(path: Path, out: Path | None, participation: list[float], capaci
         for label in labels:
             table.add_column(f"Tekort / gap {label} %", justify="right")
     for _, row in result.iterrows():
-        cells = [str(row["name"]), f"{row['epa_count']:,.0f}"]
+        cells = [str(row["name"]), nl_number(row["epa_count"])]
         cells += [str(int(row[f"need_{label}"])) for label in labels]
         if has_supply:
-            cells.append(f"{row['steunpunten_gewogen']:g}")
-            cells += [f"{row[f'gap_{label}']:g}" for label in labels]
+            cells.append(nl_number(row["steunpunten_gewogen"], 1))
+            cells += [nl_number(row[f"gap_{label}"], 1) for label in labels]
         table.add_row(*cells)
     return table
 

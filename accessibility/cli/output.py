@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from accessibility.notices import render
+
+if TYPE_CHECKING:  # pandas is imported inside the commands, so that --help stays fast
+    import pandas as pd
 
 LANG_CHOICES = ("nl", "en")
 
