@@ -21,17 +21,20 @@ lint:
 	$(PYTHON) -m ruff check accessibility tests scripts
 	lint-imports
 
+# A rerun never replaces earlier results: pass OVERWRITE=1 to replace them.
+OVERWRITE_FLAG = $(if $(OVERWRITE),--overwrite,)
+
 isochrones:
-	$(ACCESSIBILITY) isochrones --region $(REGION) --out $(OUT)/$(REGION)/isochrones
+	$(ACCESSIBILITY) isochrones --region $(REGION) --out $(OUT)/$(REGION)/isochrones $(OVERWRITE_FLAG)
 
 whitespots:
-	$(ACCESSIBILITY) whitespots --region $(REGION) --out $(OUT)/$(REGION)/whitespots
+	$(ACCESSIBILITY) whitespots --region $(REGION) --out $(OUT)/$(REGION)/whitespots $(OVERWRITE_FLAG)
 
 check-location:
-	$(ACCESSIBILITY) check-location --region $(REGION) $(if $(ADDRESS),--address "$(ADDRESS)",) $(if $(LAT),--lat $(LAT) --lon $(LON),) --out $(OUT)/$(REGION)/check-location
+	$(ACCESSIBILITY) check-location --region $(REGION) $(if $(ADDRESS),--address "$(ADDRESS)",) $(if $(LAT),--lat $(LAT) --lon $(LON),) --out $(OUT)/$(REGION)/check-location $(OVERWRITE_FLAG)
 
 suggest:
-	$(ACCESSIBILITY) suggest --region $(REGION) -k $(or $(K),3) --out $(OUT)/$(REGION)/suggest
+	$(ACCESSIBILITY) suggest --region $(REGION) -k $(or $(K),3) --out $(OUT)/$(REGION)/suggest $(OVERWRITE_FLAG)
 
 demo-data:
 	$(PYTHON) scripts/make_demo_region.py --out data/demo

@@ -30,6 +30,7 @@ from types import MappingProxyType
 from typing import Any
 
 from accessibility.errors import ConfigError
+from accessibility.notices import Notice
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 """Root of the source checkout (holds ``data/regions``)."""
@@ -84,8 +85,12 @@ _GEMEENTE_RE = re.compile(r"^GM\d{4}$")
 
 
 # ------------------------------------------------------------------------ holidays
+SCHOOL_REGIONS = ("Noord", "Midden", "Zuid")
+"""The three school-holiday regions of the Dutch Ministry of Education."""
+
+
 def easter_sunday(year: int) -> dt.date:
-    """Date of Easter Sunday (Gregorian calendar, anonymous algorithm of Meeus/Jones/Butcher).
+    """Date of Easter Sunday (Gregorian calendar, :func:`dateutil.easter.easter`).
 
     Parameters
     ----------
@@ -96,24 +101,17 @@ def easter_sunday(year: int) -> dt.date:
     -------
     datetime.date
     """
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    l_ = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * l_) // 451
-    month, day = divmod(h + l_ - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
+    from dateutil.easter import easter
+
+    return easter(year)
 
 
 def dutch_public_holidays(year: int) -> dict[dt.date, str]:
     """Dutch public holidays of one year, on which public transport runs a reduced service.
 
-    Includes Goede Vrijdag and Bevrijdingsdag (every year, not only lustrum years),
-    because transport operators often run holiday timetables on them.
+    From the ``holidays`` package (public and optional categories, Dutch names):
+    includes Goede Vrijdag and Bevrijdingsdag (every year, not only lustrum
+    years), because transport operators often run holiday timetables on them.
 
     Parameters
     ----------
@@ -124,29 +122,54 @@ def dutch_public_holidays(year: int) -> dict[dt.date, str]:
     dict of datetime.date to str
         Date -> Dutch name.
     """
-    easter = easter_sunday(year)
-    kings = dt.date(year, 4, 27)
-    if kings.weekday() == 6:  # on a Sunday it moves to Saturday 26 April
-        kings = dt.date(year, 4, 26)
-    days = {
-        dt.date(year, 1, 1): "Nieuwjaarsdag",
-        easter - dt.timedelta(days=2): "Goede Vrijdag",
-        easter: "Eerste Paasdag",
-        easter + dt.timedelta(days=1): "Tweede Paasdag",
-        kings: "Koningsdag",
-        dt.date(year, 5, 5): "Bevrijdingsdag",
-        easter + dt.timedelta(days=39): "Hemelvaartsdag",
-        easter + dt.timedelta(days=49): "Eerste Pinksterdag",
-        easter + dt.timedelta(days=50): "Tweede Pinksterdag",
-        dt.date(year, 12, 25): "Eerste Kerstdag",
-        dt.date(year, 12, 26): "Tweede Kerstdag",
-    }
-    return days
+    import holidays
+
+    days = holidays.NL(years=year, categories=("public", "optional"), language="nl")
+    return {day: name.title() for day, name in sorted(days.items())}
 
 
 def is_dutch_public_holiday(day: dt.date) -> bool:
     """True when ``day`` is a Dutch public holiday (see :func:`dutch_public_holidays`)."""
     return day in dutch_public_holidays(day.year)
+
+
+def dutch_school_holidays(day: dt.date) -> dict[str, str]:
+    """The school holidays ``day`` falls in, per school region.
+
+    The dates are those the Ministry of Education sets for the regions Noord,
+    Midden and Zuid (``holidays`` package, school category; 2014-2030; the
+    summer break is not advisory, the others are recommended dates schools may
+    depart from).
+
+    Returns
+    -------
+    dict of str to str
+        School region -> Dutch name of the holiday (``"Zomervakantie"``);
+        empty when ``day`` is a school day in all three regions.
+    """
+    import holidays
+
+    found = {}
+    for region in SCHOOL_REGIONS:
+        days = holidays.NL(years=day.year, subdiv=region, categories=("school",), language="nl")
+        if day in days:
+            found[region] = days[day]
+    return found
+
+
+def date_notices(day: dt.date) -> list[Notice]:
+    """Warnings for an analysis date that is a public holiday or in school holidays."""
+    notices = []
+    holiday = dutch_public_holidays(day.year).get(day)
+    if holiday is not None:
+        notices.append(Notice("date.public_holiday", date=f"{day:%d-%m-%Y}", name=holiday))
+    school = dutch_school_holidays(day)
+    if school:
+        names = sorted(set(school.values()))
+        notices.append(Notice("date.school_holiday", date=f"{day:%d-%m-%Y}",
+                              name=" / ".join(n.lower() for n in names),
+                              regions=", ".join(school)))
+    return notices
 
 
 def pick_date(

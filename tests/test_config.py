@@ -223,3 +223,34 @@ def test_shipped_gooi_region() -> None:
     rows = locations.read_text(encoding="utf-8").splitlines()
     assert rows[0] == "id,name,organisation,address,postcode,city,lat,lon,kind,capacity_weight,note"
     assert len(rows) == 4
+
+
+def test_holidays_from_the_holidays_package_match_the_old_table() -> None:
+    """The hand-written Easter table is replaced by the `holidays` package: same days."""
+    from dateutil.easter import easter
+
+    for year in (2024, 2025, 2026, 2027, 2030):
+        e = easter(year)
+        kings = dt.date(year, 4, 26) if dt.date(year, 4, 27).weekday() == 6 else dt.date(year, 4, 27)
+        expected = {dt.date(year, 1, 1), e - dt.timedelta(days=2), e, e + dt.timedelta(days=1),
+                    kings, dt.date(year, 5, 5), e + dt.timedelta(days=39),
+                    e + dt.timedelta(days=49), e + dt.timedelta(days=50),
+                    dt.date(year, 12, 25), dt.date(year, 12, 26)}
+        assert set(dutch_public_holidays(year)) == expected, year
+
+
+def test_date_notices_public_and_school_holidays() -> None:
+    from accessibility.config import date_notices, dutch_school_holidays
+
+    christmas = date_notices(dt.date(2026, 12, 25))
+    assert [n.code for n in christmas] == ["date.public_holiday", "date.school_holiday"]
+    assert "Eerste Kerstdag" in christmas[0].render("nl")
+    assert "feestdag" in christmas[0].render("nl") and "--date" in christmas[0].render("nl")
+    # summer 2026: region Zuid from 11 July, Noord from 4 July, Midden from 18 July
+    assert dutch_school_holidays(dt.date(2026, 7, 13)) == {"Noord": "Zomervakantie",
+                                                           "Zuid": "Zomervakantie"}
+    summer = date_notices(dt.date(2026, 7, 13))
+    assert summer[0].render("nl") == (
+        "de analysedatum 13-07-2026 valt in de zomervakantie (schoolvakantieregio Noord, Zuid): "
+        "sommige lijnen rijden dan minder vaak dan in een gewone schoolweek")
+    assert date_notices(dt.date(2026, 12, 1)) == []  # the demo's Tuesday

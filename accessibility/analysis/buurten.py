@@ -29,6 +29,7 @@ import pandas as pd
 import shapely
 
 from accessibility.errors import InputError
+from accessibility.notices import Notice, list_codes
 
 log = logging.getLogger(__name__)
 
@@ -96,9 +97,7 @@ def _collapse(name: str) -> str:
 
 
 def _list_codes(codes: pd.Series) -> str:
-    shown = ", ".join(str(c) for c in codes.iloc[:_MAX_LISTED])
-    more = len(codes) - _MAX_LISTED
-    return shown + (f" and {more} more" if more > 0 else "")
+    return list_codes(codes, _MAX_LISTED)
 
 
 @dataclass
@@ -141,10 +140,8 @@ def _numeric(series: pd.Series, label: str, source: str, warnings: list[str]) ->
     negative = values < 0
     if negative.any():
         sentinels = ", ".join(f"{v:.0f}" for v in sorted(values[negative].unique()))
-        warnings.append(
-            f"{source}: {int(negative.sum())} negative value(s) ({sentinels}) in {label} "
-            "treated as missing (CBS secret/missing sentinel)"
-        )
+        warnings.append(Notice("buurten.negative_values", source=source, n=int(negative.sum()),
+                               sentinels=sentinels, label=label))
         values = values.mask(negative)
     return values
 
@@ -195,7 +192,8 @@ def normalise_buurten(
     if "statcode" in columns and "rubriek" in columns:
         keep = frame[columns["rubriek"]].astype(str).str.lower() == "buurt"
         if (~keep).any():
-            warnings.append(f"{source}: {int((~keep).sum())} non-buurt feature(s) skipped (rubriek)")
+            warnings.append(Notice("buurten.non_buurt_skipped", source=source,
+                                   n=int((~keep).sum())))
         out = out[keep.to_numpy()]
         frame = frame[keep.to_numpy()]
     out["buurtcode"] = out["buurtcode"].astype(str).str.strip()
@@ -210,9 +208,8 @@ def normalise_buurten(
         missing = out[target_col].isna() & valid_code
         if missing.any():
             out.loc[missing, target_col] = prefix + out.loc[missing, "buurtcode"].str[2 : 2 + length]
-            warnings.append(
-                f"{source}: {target_col} derived from buurtcode for {int(missing.sum())} buurt(en)"
-            )
+            warnings.append(Notice("buurten.code_derived", source=source, column=target_col,
+                                   n=int(missing.sum())))
     out["aantal_inwoners"] = _numeric(
         out["aantal_inwoners"].rename("aantal_inwoners"), "aantal_inwoners", source, warnings
     )
@@ -229,25 +226,21 @@ def normalise_buurten(
         else:
             out[target_col] = np.nan
     if out[list(AGE_COLUMNS)].isna().all().all():
-        warnings.append(f"{source}: no age-group columns found; age counts are missing")
+        warnings.append(Notice("buurten.no_age_groups", source=source))
     out["has_population"] = out["aantal_inwoners"].notna()
     no_pop = ~out["has_population"]
     if no_pop.any():
-        warnings.append(
-            f"{source}: {int(no_pop.sum())} of {len(out)} buurt(en) have no population "
-            f"(excluded from population-weighted figures): {_list_codes(out.loc[no_pop, 'buurtcode'])}"
-        )
+        warnings.append(Notice("buurten.no_population", source=source, n=int(no_pop.sum()),
+                               total=len(out), codes=_list_codes(out.loc[no_pop, "buurtcode"])))
     geometry = frame.geometry.to_crs(target)
     invalid = ~geometry.is_valid & geometry.notna()
     if invalid.any():
         geometry = geometry.where(~invalid, shapely.make_valid(geometry.values))
-        warnings.append(f"{source}: {int(invalid.sum())} invalid geometr(y/ies) repaired")
+        warnings.append(Notice("buurten.geometry_repaired", source=source, n=int(invalid.sum())))
     empty = geometry.isna() | geometry.is_empty
     if empty.any():
-        warnings.append(
-            f"{source}: {int(empty.sum())} buurt(en) without geometry: "
-            f"{_list_codes(out.loc[empty.to_numpy(), 'buurtcode'])}"
-        )
+        warnings.append(Notice("buurten.no_geometry", source=source, n=int(empty.sum()),
+                               codes=_list_codes(out.loc[empty.to_numpy(), "buurtcode"])))
     gdf = gpd.GeoDataFrame(out[[*BUURT_COLUMNS, "has_population"]], geometry=geometry.values, crs=target)
     for message in warnings:
         log.warning(message)

@@ -41,6 +41,7 @@ from accessibility.analysis.need import (
     weighted_supply,
 )
 from accessibility.errors import InputError
+from accessibility.notices import Notice
 
 log = logging.getLogger(__name__)
 
@@ -349,19 +350,14 @@ def assign_gemeente(steunpunten: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) ->
     warnings = []
     unlocated = [_label(out.iloc[i], i) for i in np.flatnonzero(~located.to_numpy())]
     if unlocated:
-        warnings.append(
-            f"{len(unlocated)} steunpunt(en) without a location counted for the region only: "
-            + ", ".join(unlocated)
-        )
+        warnings.append(Notice("supply.unlocated", n=len(unlocated), names=", ".join(unlocated)))
     outside = [
         _label(out.iloc[i], i)
         for i in np.flatnonzero(located.to_numpy() & out["gemeentecode"].isna().to_numpy())
     ]
     if outside:
-        warnings.append(
-            f"{len(outside)} steunpunt(en) outside every buurt counted for the region only: "
-            + ", ".join(outside)
-        )
+        warnings.append(Notice("supply.outside_buurten", n=len(outside),
+                               names=", ".join(outside)))
     for message in warnings:
         log.warning(message)
     return SupplyAssignment(out, warnings)

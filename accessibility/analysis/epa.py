@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from accessibility.errors import InputError
+from accessibility.notices import Notice
 
 log = logging.getLogger(__name__)
 
@@ -238,14 +239,12 @@ def estimate_epa(
     if table is not None:
         unknown = sorted(set(table.prevalence_percent) - set(codes))
         if unknown:
-            warnings.append(
-                f"prevalence table: {len(unknown)} gemeente(n) not among the buurten "
-                f"(not used): {', '.join(unknown)}"
-            )
+            warnings.append(Notice("epa.unknown_gemeenten", n=len(unknown),
+                                   codes=", ".join(unknown)))
     population = pd.to_numeric(out[population_column], errors="coerce").to_numpy(dtype=float)
     n_missing = int(np.isnan(population).sum())
     if n_missing:
-        warnings.append(f"{n_missing} buurt(en) without population have no EPA estimate")
+        warnings.append(Notice("epa.no_population", n=n_missing))
     out["epa_prevalence_percent"] = prevalence
     out["epa_prevalence_source"] = source
     out["epa_estimate"] = population * prevalence / 100.0

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from accessibility.errors import InputError
+from accessibility.notices import Notice
 
 log = logging.getLogger(__name__)
 
@@ -220,10 +221,8 @@ def weighted_supply(capacity_weights: Iterable[float | None]) -> WeightedSupply:
     n_default = int(missing.sum())
     warnings = []
     if n_default:
-        warnings.append(
-            f"{n_default} steunpunt(en) without a capacity weight counted as "
-            f"{DEFAULT_CAPACITY_WEIGHT:g} (average)"
-        )
+        warnings.append(Notice("supply.default_weight", n=n_default,
+                               weight=f"{DEFAULT_CAPACITY_WEIGHT:g}"))
         log.warning(warnings[-1])
     total = float(valid.sum()) + n_default * DEFAULT_CAPACITY_WEIGHT
     return WeightedSupply(len(weights), total, n_default, warnings)

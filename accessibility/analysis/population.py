@@ -23,6 +23,7 @@ from scipy.spatial import cKDTree
 
 from accessibility.analysis.buurten import AGE_COLUMNS
 from accessibility.errors import InputError
+from accessibility.notices import Notice, list_codes
 
 log = logging.getLogger(__name__)
 
@@ -139,20 +140,15 @@ def population_points(
     zero = ~no_pop & (population == 0)
     if no_pop.any():
         codes = buurten["buurtcode"].to_numpy()[no_pop]
-        warnings.append(
-            f"{int(no_pop.sum())} buurt(en) without population get no points "
-            f"(excluded from population-weighted figures): {', '.join(map(str, codes[:10]))}"
-            + (f" and {len(codes) - 10} more" if len(codes) > 10 else "")
-        )
+        warnings.append(Notice("population.no_population", n=int(no_pop.sum()),
+                               codes=list_codes(codes)))
     if (no_geom & ~no_pop).any():
         codes = buurten["buurtcode"].to_numpy()[no_geom & ~no_pop]
         lost = population[no_geom & ~no_pop].sum()
-        warnings.append(
-            f"{len(codes)} buurt(en) without geometry get no points ({lost:.0f} inhabitants "
-            f"left out): {', '.join(map(str, codes[:10]))}"
-        )
+        warnings.append(Notice("population.no_geometry", n=len(codes), lost=f"{lost:.0f}",
+                               codes=list_codes(codes)))
     if zero.any():
-        warnings.append(f"{int(zero.sum())} buurt(en) with 0 inhabitants get no points")
+        warnings.append(Notice("population.zero_inhabitants", n=int(zero.sum())))
     keep = np.flatnonzero(~no_pop & ~no_geom & ~zero)
     geoms = geoms[keep]
     shapely.prepare(geoms)
@@ -175,10 +171,8 @@ def population_points(
         )
         near = np.isfinite(dist)
         if (~near).any():
-            warnings.append(
-                f"{int((~near).sum())} grid cell(s) farther than {max_street_distance_m:g} m "
-                "from any street get no people"
-            )
+            warnings.append(Notice("population.far_from_street", n=int((~near).sum()),
+                                   distance=f"{max_street_distance_m:g}"))
         owner, x, y = owner[near], x[near], y[near]
 
     n_cells = np.bincount(owner, minlength=len(keep))
@@ -188,10 +182,7 @@ def population_points(
         owner = np.concatenate([owner, empty])
         x = np.concatenate([x, shapely.get_x(rep)])
         y = np.concatenate([y, shapely.get_y(rep)])
-        warnings.append(
-            f"{len(empty)} buurt(en) with no grid cell (small, or no street nearby) "
-            "get one point at their representative point"
-        )
+        warnings.append(Notice("population.representative_point", n=len(empty)))
     placement = np.where(np.arange(len(owner)) < len(owner) - len(empty), "grid", "representative_point")
     order = np.lexsort((x, y, owner))
     owner, x, y, placement = owner[order], x[order], y[order], placement[order]

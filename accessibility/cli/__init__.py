@@ -29,15 +29,31 @@ def print_error(console, message: object) -> None:
     console.print(f"[bold red]Fout / error:[/] {escape(str(message))}")
 
 
+QUIET_LOGGERS = ("accessibility.analysis", "accessibility.jobs")
+"""Loggers whose warnings the commands print themselves (translated, once): silent unless
+``--verbose``."""
+
+
+def configure_logging(verbose: bool) -> None:
+    """Library log lines (pyogrio's "Created 13,018 records", numba, ...) only with
+    ``--verbose``; without it only warnings and errors, and not the data warnings the
+    commands already print in the user's language."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        force=True,
+    )
+    for name in QUIET_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if verbose else logging.ERROR)
+
+
 @app.callback()
 def _root(
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="Show debug logging."),
+    verbose: bool = typer.Option(False, "--verbose", "-v",
+                                 help="Toon alle logregels / show all log lines (debug)."),
 ) -> None:
     """Bereikbaarheid van steunpunten / accessibility of steunpunten."""
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.INFO,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    configure_logging(verbose)
 
 
 # Command modules register themselves on `app` (one import per module).

@@ -20,10 +20,12 @@ class Provider(StrEnum):
 @app.command("geocode")
 def geocode_command(
     locations: Annotated[Path, typer.Argument(
-        help="Locatielijst / location list (.csv, .gpkg, .geojson): "
-             "id,name,organisation,address,postcode,city,lat,lon,kind,capacity_weight,note.")],
+        help="Locatielijst / location list (.csv met komma, puntkomma of tab; .xlsx; .gpkg; "
+             ".geojson). Kolommen / columns: naam/name, adres/address (of straat + huisnummer), "
+             "postcode, plaats/city, soort/kind, capaciteit, lat/lon of x/y (RD), opmerking.")],
     out: Annotated[Path, typer.Option(
-        "--out", help="Uitvoer / output with the pinned locations (.gpkg, .geojson or .csv).")],
+        "--out", help="Uitvoer / output with the pinned locations (.gpkg, .geojson, .csv or "
+                      ".xlsx); an .xlsx workbook with Dutch headers is always written next to it.")],
     cache: Annotated[Path | None, typer.Option(
         "--cache", help="Geocodeer-cache (JSON) / geocode cache; default: "
                         "geocode_cache.json next to the location list.")] = None,
@@ -40,41 +42,79 @@ def geocode_command(
     city_level: Annotated[bool, typer.Option(
         "--city-level", help="Rijen zonder adres op de woonplaats plaatsen / pin rows without an "
                              "address to their town (PDOK woonplaats).")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="Taal / language: nl of en.")] = "nl",
 ) -> None:
-    """Locaties geocoderen / pin locations to points and list what cannot be pinned."""
-    from rich.console import Console
-    from rich.table import Table
+    """Locaties geocoderen / pin locations to points and list what cannot be pinned.
 
+    Een adres dat niet gevonden wordt stopt de rest niet: het staat met de reden in de lijst
+    van niet geplaatste rijen / an address that cannot be placed does not stop the others.
+    """
+    from rich.console import Console
+
+    from accessibility.cli.output import geocode_hints, print_frame, tr
     from accessibility.io import atomic_path
+    from accessibility.outputs.excel import write_workbook
     from accessibility.places.geocode import GeocodeCache, NominatimGeocoder, PdokGeocoder
-    from accessibility.places.locations import read_locations, write_locations
+    from accessibility.places.locations import UNPINNED_COLUMNS, read_locations, write_locations
 
     console = Console()
+    if lang not in ("nl", "en"):
+        print_error(console, f"--lang {lang!r}: kies nl of en / choose nl or en")
+        raise typer.Exit(2)
+    workbook = out if out.suffix.lower() == ".xlsx" else out.with_suffix(".xlsx")
     try:
         geocode_cache = GeocodeCache(cache or locations.with_name("geocode_cache.json"))
         if provider is Provider.pdok:
             geocoder = PdokGeocoder(base_url=pdok_url, cache=geocode_cache, offline=offline)
         else:
             geocoder = NominatimGeocoder(cache=geocode_cache, offline=offline)
-        result = read_locations(locations, geocoder=geocoder, city_level=city_level)
+        result = read_locations(locations, geocoder=geocoder, city_level=city_level,
+                                keep_going=True)
         if unpinned_out is not None:
             with atomic_path(unpinned_out) as tmp:
-                result.unpinned.to_csv(tmp, index=False)
+                result.unpinned[UNPINNED_COLUMNS[:-1]].to_csv(tmp, index=False)
         if result.pinned.empty:
-            console.print(f"[red]No location of {locations} could be pinned; nothing written.[/red]")
+            console.print("[red]" + tr(lang, f"Geen enkele locatie uit {locations} kon worden "
+                                             "geplaatst; niets geschreven.",
+                                       f"No location of {locations} could be pinned; nothing "
+                                       "written.") + "[/red]")
         else:
-            write_locations(result.pinned, out)
+            if out.suffix.lower() != ".xlsx":
+                write_locations(result.pinned, out)
+            pinned = result.pinned.assign(lat=result.pinned.geometry.y,
+                                          lon=result.pinned.geometry.x)
+            write_workbook(
+                {tr(lang, "locaties", "locations"): pinned,
+                 tr(lang, "niet geplaatst", "not pinned"): result.unpinned},
+                workbook, lang=lang,
+                columns={tr(lang, "locaties", "locations"):
+                         ["id", "name", "kind", "capacity_weight", "address", "postcode", "city",
+                          "geocode_display_name", "geocode_match_type", "geocode_score", "lat",
+                          "lon", "source", "note"],
+                         tr(lang, "niet geplaatst", "not pinned"):
+                         ["line", "id", "name", "address", "city", "reason"]})
     except AccessibilityError as exc:
         print_error(console, exc)
         raise typer.Exit(1) from None
-    console.print(result.summary())
-    if not result.unpinned.empty:
-        table = Table(title=f"Niet geplaatst / not pinned ({len(result.unpinned)})")
-        for col in ("line", "id", "name", "reason"):
-            table.add_column(col)
-        for row in result.unpinned.itertuples():
-            table.add_row(str(row.line), row.id, row.name, row.reason)
-        console.print(table)
+    n_pinned, n_unpinned = len(result.pinned), len(result.unpinned)
+    console.print(tr(lang, f"{locations}: {n_pinned} geplaatst, {n_unpinned} niet geplaatst",
+                     result.summary()))
+    geocoded = result.pinned[result.pinned["geocode_display_name"] != ""]
+    if len(geocoded):
+        print_frame(console, tr(lang, "Wat de geocoder vond (controleer de plek)",
+                                "What the geocoder matched (check the pin)"), geocoded, lang,
+                    ["id", "address", "geocode_display_name", "geocode_match_type",
+                     "geocode_score"])
+    if n_unpinned:
+        print_frame(console, tr(lang, f"Niet geplaatst ({n_unpinned})",
+                                f"Not pinned ({n_unpinned})"), result.unpinned, lang,
+                    ["line", "id", "name", "reason"])
+        for hint in geocode_hints(result.unpinned["problem"], lang,
+                                  offline_option=tr(lang, "laat --offline weg", "leave out --offline"),
+                                  url_option="--pdok-url"):
+            console.print(hint)
     if result.pinned.empty:
         raise typer.Exit(1)
-    console.print(f"Wrote {len(result.pinned)} locations to {out}")
+    written = [workbook] if out == workbook else [out, workbook]
+    console.print(tr(lang, f"{n_pinned} locaties geschreven naar ",
+                     f"Wrote {n_pinned} locations to ") + " en ".join(map(str, written)))

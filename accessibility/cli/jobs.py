@@ -1,4 +1,12 @@
-"""The main jobs: isochrones, white spots, check-location and suggest."""
+"""The main jobs: isochrones, white spots, check-location and suggest.
+
+Every job takes the analysis settings that users most often change
+(``--date``, ``--departure-time``, ``--window``, ``--norm``, ``--max-time``) on
+the command line: they override the region file for this run and are written
+into ``metadata.json``. Messages are in Dutch (``--lang en``: English). An
+existing output folder is never replaced without ``--overwrite``; check-location
+writes one folder per candidate name.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,10 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from accessibility.cli import app, print_error
-from accessibility.errors import AccessibilityError
+from accessibility.cli.output import geocode_hints, print_frame, print_warnings, tr
+from accessibility.errors import AccessibilityError, GeocodeError
 
 console = Console()
 
@@ -18,23 +26,75 @@ REGION_HELP = "Regio: naam in data/regions/ of pad naar een .toml. Region name o
 OUT_HELP = "Uitvoermap / output folder."
 CACHE_HELP = "Cachemap voor gedownloade data en netwerken / cache folder (default $ACCESSIBILITY_CACHE)."
 ONLINE_HELP = "Adressen online geocoderen bij PDOK / geocode addresses online (default: cache only)."
-LANG_HELP = "Taal van kaarten: nl of en / language of the maps."
-
+LANG_HELP = "Taal van rapport, kaarten, tabellen en meldingen: nl of en / language."
+DATE_HELP = ("Dienstregelingsdatum, bv. 2026-12-01 (in plaats van de regio-instelling) / "
+             "service date, overrides the region file.")
+DEPARTURE_HELP = "Begin van het vertrekvenster, bv. 10:00 / start of the departure window."
+WINDOW_HELP = "Lengte van het vertrekvenster in minuten / departure window, minutes."
+NORM_HELP = "Norm in minuten (standaard uit de regio: 45) / norm, minutes."
+MAX_TIME_HELP = "Maximale reistijd in minuten (langer = onbereikbaar) / maximum travel time."
+EXCEL_CSV_HELP = ("CSV-bestanden voor Nederlandse Excel: puntkomma, decimale komma / write the "
+                  "CSV files in the Dutch Excel dialect (';', decimal comma).")
+OVERWRITE_HELP = "Een bestaande uitvoermap vervangen / replace an existing output folder."
+ONLINE_HINT = {"nl": "voeg --online toe", "en": "add --online"}
+URL_HINT = "[sources] locatieserver_url in het regiobestand of $ACCESSIBILITY_LOCATIESERVER_URL"
 
 Region = Annotated[str, typer.Option("--region", "-r", help=REGION_HELP)]
 CacheDir = Annotated[Path | None, typer.Option("--cache-dir", help=CACHE_HELP)]
 Online = Annotated[bool, typer.Option("--online", help=ONLINE_HELP)]
 Lang = Annotated[str, typer.Option("--lang", help=LANG_HELP)]
-
-
 Out = Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)]
+Date = Annotated[str | None, typer.Option("--date", help=DATE_HELP)]
+Departure = Annotated[str | None, typer.Option("--departure-time", help=DEPARTURE_HELP)]
+Window = Annotated[int | None, typer.Option("--window", min=1, max=1440, help=WINDOW_HELP)]
+Norm = Annotated[int | None, typer.Option("--norm", min=1, help=NORM_HELP)]
+MaxTime = Annotated[int | None, typer.Option("--max-time", min=1, help=MAX_TIME_HELP)]
+ExcelCsv = Annotated[bool, typer.Option("--excel-csv", help=EXCEL_CSV_HELP)]
+Overwrite = Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)]
 
-def _fail(err: AccessibilityError) -> None:
+
+def _fail(err: AccessibilityError, lang: str = "nl") -> None:
     print_error(console, err)
+    if isinstance(err, GeocodeError):
+        from accessibility.places.geocode import problem_of
+
+        for hint in geocode_hints([problem_of(err)], lang, offline_option=ONLINE_HINT[lang],
+                                  url_option=URL_HINT):
+            console.print(hint)
     raise typer.Exit(1)
 
 
-def _run(region: str, cache_dir: Path | None, online: bool, status: str, job):
+def _check_lang(lang: str) -> None:
+    if lang not in ("nl", "en"):
+        console.print(f"[bold red]Fout / error:[/] --lang {lang!r}: kies nl of en / choose nl or en")
+        raise typer.Exit(2)
+
+
+def _check_out(out: Path, overwrite: bool, lang: str) -> None:
+    """Refuse to replace an existing, non-empty output folder without ``--overwrite``."""
+    if out.exists() and (not out.is_dir() or any(out.iterdir())) and not overwrite:
+        console.print("[bold red]" + tr(lang, "Fout:", "Error:") + "[/] " + tr(
+            lang,
+            f"de uitvoermap {out} bestaat al en wordt niet overschreven; kies een andere --out "
+            "(of --name) of geef --overwrite om haar te vervangen.",
+            f"the output folder {out} exists and is not replaced; choose another --out (or "
+            "--name) or give --overwrite to replace it."))
+        raise typer.Exit(1)
+
+
+def _overrides(date: str | None, departure: str | None, window: int | None, norm: int | None,
+               max_time: int | None, lang: str):
+    from accessibility.jobs.settings import Overrides, parse_date, parse_time
+
+    try:
+        return Overrides(date=parse_date(date), departure_time=parse_time(departure),
+                         window_minutes=window, norm_minutes=norm, max_time_minutes=max_time)
+    except AccessibilityError as err:
+        _fail(err, lang)
+
+
+def _run(region: str, cache_dir: Path | None, online: bool, status: str, job, *, overrides=None,
+         lang: str = "nl"):
     """Load the region, run ``job(data)`` under a spinner; errors exit 1 in red.
 
     Returns the region data and the job's result; warns when the region is synthetic.
@@ -42,33 +102,25 @@ def _run(region: str, cache_dir: Path | None, online: bool, status: str, job):
     from accessibility.jobs.region import RegionData
 
     try:
-        data = RegionData.load(region, cache_dir=cache_dir, offline=not online)
+        data = RegionData.load(region, cache_dir=cache_dir, offline=not online,
+                               overrides=overrides)
         with console.status(status):
             result = job(data)
     except AccessibilityError as err:
-        _fail(err)
+        _fail(err, lang)
     if data.synthetic:
-        console.print("[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]")
+        console.print(tr(lang, "[yellow]Synthetische demoregio: de cijfers zijn verzonnen.[/]",
+                         "[yellow]Synthetic demo region: the figures are invented.[/]"))
     return data, result
 
 
-def _print_warnings(data) -> None:
-    for warning in data.warnings:
-        console.print(f"[yellow]let op / note:[/] {warning}")
-
-
-def _print_timings(seconds: dict[str, float]) -> None:
+def _print_timings(seconds: dict[str, float], lang: str) -> None:
     parts = ", ".join(f"{k} {v:.1f} s" for k, v in seconds.items())
-    console.print(f"[dim]tijd / time: {parts}[/]")
+    console.print(f"[dim]{tr(lang, 'tijd', 'time')}: {parts}[/]")
 
 
-def _print_frame(title: str, frame, max_rows: int = 30) -> None:
-    table = Table(title=title, show_lines=False)
-    for col in frame.columns:
-        table.add_column(str(col), justify="right" if frame[col].dtype.kind in "fiu" else "left")
-    for row in frame.head(max_rows).itertuples(index=False):
-        table.add_row(*[f"{v:,.1f}" if isinstance(v, float) else str(v) for v in row])
-    console.print(table)
+def _plural(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
 
 
 @app.command("isochrones")
@@ -78,16 +130,35 @@ def isochrones_command(
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    date: Date = None,
+    departure_time: Departure = None,
+    window: Window = None,
+    norm: Norm = None,
+    max_time: MaxTime = None,
+    excel_csv: ExcelCsv = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Isochronen rond elk steunpunt (15/30/45/60 min) / isochrones around every steunpunt."""
     from accessibility.jobs.isochrones import run_isochrones
 
-    data, result = _run(region, cache_dir, online, "isochronen berekenen / computing isochrones...",
-                        lambda data: run_isochrones(data, out, lang=lang))
-    _print_frame(f"Isochronen – {data.config.title}", result.summary)
-    _print_warnings(data)
-    console.print(f"Uitvoer / output: {result.out_dir} ({len(list(result.out_dir.iterdir()))} bestanden)")
-    _print_timings(result.seconds)
+    _check_lang(lang)
+    _check_out(out, overwrite, lang)
+    overrides = _overrides(date, departure_time, window, norm, max_time, lang)
+    data, result = _run(region, cache_dir, online,
+                        tr(lang, "isochronen berekenen...", "computing isochrones..."),
+                        lambda data: run_isochrones(data, out, lang=lang, excel_csv=excel_csv),
+                        overrides=overrides, lang=lang)
+    cutoffs = [c for c in data.config.analysis.cutoffs_minutes
+               if c <= data.config.analysis.norm_minutes]
+    print_frame(console, tr(lang, f"Isochronen – {data.config.title}",
+                            f"Isochrones – {data.config.title}"), result.summary, lang,
+                ["naam", "soort", *(f"inwoners_binnen_{c}_min" for c in cutoffs)])
+    print_warnings(console, data.warnings, lang)
+    n_files = len(list(result.out_dir.iterdir()))
+    console.print(tr(lang, f"Uitvoer: {result.out_dir} ({n_files} bestanden, tabellen in "
+                           "isochrones.xlsx)",
+                     f"Output: {result.out_dir} ({n_files} files, tables in isochrones.xlsx)"))
+    _print_timings(result.seconds, lang)
 
 
 @app.command("whitespots")
@@ -96,25 +167,82 @@ def whitespots_command(
     out: Out = Path("output/demo/whitespots"),
     kind: list[str] = typer.Option(
         ["steunpunt", "satellite"], "--kind",
-        help="Soorten locaties die meetellen (herhaalbaar) / location kinds that count (repeatable)."),
+        help="Soorten locaties die meetellen (herhaalbaar): steunpunt, satelliet / location "
+             "kinds that count (repeatable)."),
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    date: Date = None,
+    departure_time: Departure = None,
+    window: Window = None,
+    norm: Norm = None,
+    max_time: MaxTime = None,
+    excel_csv: ExcelCsv = False,
+    overwrite: Overwrite = False,
 ) -> None:
     """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
     from accessibility.jobs.whitespots import run_whitespots
+    from accessibility.places.locations import KIND_ALIASES
 
-    data, result = _run(region, cache_dir, online, "witte vlekken berekenen / computing white spots...",
-                        lambda data: run_whitespots(data, out, lang=lang, kinds=tuple(kind)))
-    region_row = result.coverage.region
-    console.print(
-        f"Inwoners {region_row['population']:,.0f}; buiten de norm "
-        f"{100 * region_row['share_beyond_norm']:.1f} %; witte-vlekbuurten "
-        f"{int(region_row['n_witte_vlekken'])} van {int(region_row['n_buurten'])}")
-    _print_frame("Tijdvakken / time windows", result.time_windows)
-    _print_warnings(data)
-    console.print(f"Rapport / report: {result.out_dir / 'rapport.html'}")
-    _print_timings(result.seconds)
+    _check_lang(lang)
+    kinds = []
+    for k in kind:
+        if k.lower() not in KIND_ALIASES:
+            console.print(f"[bold red]Fout / error:[/] --kind {k!r}: "
+                          + tr(lang, "kies steunpunt, satelliet of voorgesteld",
+                               "choose steunpunt, satellite or proposed"))
+            raise typer.Exit(2)
+        kinds.append(KIND_ALIASES[k.lower()])
+    _check_out(out, overwrite, lang)
+    overrides = _overrides(date, departure_time, window, norm, max_time, lang)
+    data, result = _run(region, cache_dir, online,
+                        tr(lang, "witte vlekken berekenen...", "computing white spots..."),
+                        lambda data: run_whitespots(data, out, lang=lang, kinds=tuple(kinds),
+                                                    excel_csv=excel_csv),
+                        overrides=overrides, lang=lang)
+    from accessibility.jobs.report_text import key_figures
+
+    for label, value in key_figures(result.coverage, data.config.analysis.norm_minutes, lang):
+        console.print(f"{label}: [bold]{value}[/]")
+    print_frame(console, tr(lang, "Tijdvakken", "Time windows"), result.time_windows, lang,
+                ["tijdvak", "mediane_reistijd_min", "inwoners_buiten_norm",
+                 "aandeel_buiten_norm_pct", "witte_vlekken"])
+    print_warnings(console, data.warnings, lang)
+    console.print(tr(lang, f"Rapport: {result.out_dir / 'rapport.html'}; tabellen: "
+                           f"{result.out_dir / 'witte_vlekken.xlsx'}",
+                     f"Report: {result.out_dir / 'rapport.html'}; tables: "
+                     f"{result.out_dir / 'witte_vlekken.xlsx'}"))
+    _print_timings(result.seconds, lang)
+
+
+def _coordinate_candidate(lat: float | None, lon: float | None, x: float | None,
+                          y: float | None, name: str, lang: str):
+    """A candidate from ``--lat/--lon`` (WGS84) or ``--x/--y`` (RD New); RD metres given as
+    lat/lon are recognised and the right options named."""
+    import numpy as np
+
+    from accessibility.errors import InputError
+    from accessibility.jobs.candidates import candidate_frame
+    from accessibility.places.rd import looks_like_rd, rd_to_wgs84
+
+    if x is not None:
+        lat, lon = rd_to_wgs84(x, y)
+        source = "coordinates"
+    else:
+        if looks_like_rd(lat, lon):
+            raise InputError(tr(
+                lang,
+                f"--lat {lat:g} --lon {lon:g} zijn geen graden maar lijken RD-coördinaten "
+                f"(Rijksdriehoek, EPSG:28992); gebruik --x {lon:g} --y {lat:g}",
+                f"--lat {lat:g} --lon {lon:g} are not degrees but look like RD New "
+                f"coordinates (EPSG:28992); use --x {lon:g} --y {lat:g}"))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise InputError(tr(lang, f"--lat {lat:g} / --lon {lon:g} liggen buiten -90..90 / "
+                                      "-180..180 graden (WGS84)",
+                                f"--lat {lat:g} / --lon {lon:g} lie outside -90..90 / "
+                                "-180..180 degrees (WGS84)"))
+        source = "coordinates"
+    return candidate_frame([name], [name], np.array([lat]), np.array([lon]), source)
 
 
 @app.command("check-location")
@@ -123,53 +251,103 @@ def check_location_command(
     address: str | None = typer.Option(None, "--address", help="Adres van de kandidaat / candidate address."),
     lat: float | None = typer.Option(None, "--lat", help="Breedtegraad (WGS84) / latitude."),
     lon: float | None = typer.Option(None, "--lon", help="Lengtegraad (WGS84) / longitude."),
+    x: float | None = typer.Option(None, "--x", help="RD-x (Rijksdriehoek, EPSG:28992) / RD New easting."),
+    y: float | None = typer.Option(None, "--y", help="RD-y (Rijksdriehoek, EPSG:28992) / RD New northing."),
     candidates: Path | None = typer.Option(
-        None, "--candidates", help="Bestand met kandidaten (CSV als locatielijst) / file of candidates."),
-    name: str = typer.Option("kandidaat", "--name", help="Naam bij --lat/--lon / name for --lat/--lon."),
+        None, "--candidates",
+        help="Bestand met kandidaten (CSV of xlsx als locatielijst) / file of candidates."),
+    name: str | None = typer.Option(
+        None, "--name", help="Naam van de kandidaat en van zijn uitvoermap / name of the "
+                             "candidate and of its output folder."),
     out: Out = Path("output/demo/check-location"),
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    date: Date = None,
+    departure_time: Departure = None,
+    window: Window = None,
+    norm: Norm = None,
+    max_time: MaxTime = None,
+    excel_csv: ExcelCsv = False,
+    overwrite: Overwrite = False,
 ) -> None:
-    """Toets een voorgestelde locatie: wat voegt ze toe? / check what a proposed location adds."""
-    import numpy as np
+    """Toets een voorgestelde locatie: wat voegt ze toe? / check what a proposed location adds.
 
-    from accessibility.jobs.candidates import (
-        candidate_frame,
-        candidate_from_address,
-        candidates_from_file,
-    )
+    De uitvoer komt in een eigen map per kandidaat (OUT/<naam>) / output goes to one folder
+    per candidate (OUT/<name>).
+    """
+    from accessibility.jobs.candidates import candidate_from_address, candidates_from_file
     from accessibility.jobs.check_location import run_check_location
+    from accessibility.outputs.files import slug
+    from accessibility.outputs.report import number
 
-    given = sum(x is not None for x in (address, candidates)) + (lat is not None or lon is not None)
-    if given != 1 or (lat is None) != (lon is None):
-        console.print("[bold red]Fout / error:[/] geef precies een van --address, --lat en --lon "
-                      "samen, of --candidates / give exactly one of --address, --lat with --lon, "
-                      "or --candidates")
+    _check_lang(lang)
+    given = (sum(v is not None for v in (address, candidates)) + (lat is not None or lon is not None)
+             + (x is not None or y is not None))
+    if given != 1 or (lat is None) != (lon is None) or (x is None) != (y is None):
+        console.print("[bold red]Fout / error:[/] " + tr(
+            lang, "geef precies een van: --address, --lat met --lon, --x met --y (RD), of "
+                  "--candidates",
+            "give exactly one of: --address, --lat with --lon, --x with --y (RD), or "
+            "--candidates"))
         raise typer.Exit(2)
+    label = name or (address if address is not None else
+                     candidates.stem if candidates is not None else "kandidaat")
+    folder = out / slug(label)
+    _check_out(folder, overwrite, lang)
+    overrides = _overrides(date, departure_time, window, norm, max_time, lang)
+
     def job(data):
         if address is not None:
-            frame = candidate_from_address(data, address)
+            frame = candidate_from_address(data, address, name)
         elif candidates is not None:
             frame = candidates_from_file(data, candidates)
         else:
-            frame = candidate_frame([name], [name], np.array([lat]), np.array([lon]), "coordinates")
-        return run_check_location(data, frame, out, lang=lang)
+            frame = _coordinate_candidate(lat, lon, x, y, label, lang)
+        return run_check_location(data, frame, folder, lang=lang, excel_csv=excel_csv)
 
-    _, result = _run(region, cache_dir, online, "kandidaten doorrekenen / evaluating candidates...",
-                     job)
-    _print_frame("Wat voegt de locatie toe? / what does it add?", result.table)
+    data, result = _run(region, cache_dir, online,
+                        tr(lang, "kandidaten doorrekenen...", "evaluating candidates..."),
+                        job, overrides=overrides, lang=lang)
+    for outcome in result.outcomes:
+        c = outcome.candidate
+        if c.get("geocode_display_name"):
+            console.print(tr(lang, f"Geocoder vond voor '{c['address']}': ",
+                             f"The geocoder matched '{c['address']}' to: ")
+                          + f"[bold]{c['geocode_display_name']}[/] (type "
+                            f"{c.get('geocode_match_type') or '?'}, score "
+                            f"{number(c.get('geocode_score') or 0.0, 1, lang)}); "
+                          + tr(lang, "controleer of dit de bedoelde plek is.",
+                               "check that this is the intended place."))
+    print_frame(console, tr(lang, "Wat voegt de locatie toe?", "What does it add?"), result.table,
+                lang, ["rang", "naam", "inwoners_nieuw_binnen_norm",
+                       "epa_schatting_nieuw_binnen_norm", "witte_vlekken_opgelost"])
+    rejected_label = tr(lang, "niet doorgerekend", "not evaluated")
+    from accessibility.notices import render
+
     for row in result.rejected.itertuples():
-        console.print(f"[red]afgewezen / rejected:[/] {row.id} ({row.name}): {row.reason}")
-    console.print(f"Rapport / report: {result.out_dir / 'rapport_locatietoets.html'}")
-    console.print(f"[dim]{result.candidates_per_second:.1f} kandidaten/s (routing)[/]")
-    _print_timings(result.seconds)
+        console.print(f"[red]{rejected_label}:[/] {row.id} ({row.name}): {render(row.reason, lang)}")
+    for hint in geocode_hints(result.rejected["problem"], lang,
+                              offline_option=ONLINE_HINT[lang], url_option=URL_HINT):
+        console.print(hint)
+    print_warnings(console, data.warnings, lang)
+    console.print(tr(lang, f"Rapport: {result.out_dir / 'rapport_locatietoets.html'}",
+                     f"Report: {result.out_dir / 'rapport_locatietoets.html'}"))
+    console.print(f"[dim]{result.candidates_per_second:.1f} "
+                  + tr(lang, "kandidaten/s (routering)", "candidates/s (routing)") + "[/]")
+    _print_timings(result.seconds, lang)
 
 
 @app.command("suggest")
 def suggest_command(
     region: Region = "demo",
-    k: int = typer.Option(3, "-k", "--k", min=1, help="Aantal nieuwe steunpunten / number of new sites."),
+    k: int = typer.Option(3, "-k", "--k", min=1,
+                          help="Hoogstens zoveel nieuwe steunpunten / at most this many new sites."),
+    min_gain: float = typer.Option(
+        None, "--min-gain", min=0,
+        help="Stop als een volgende locatie minder dan zoveel mensen met een EPA (schatting) "
+             "extra binnen de norm brengt (standaard 5) / stop when a next site adds fewer "
+             "EPA persons (default 5)."),
     candidates: Path | None = typer.Option(
         None, "--candidates", help="Eigen kandidatenlijst (anders: stations, haltes, buurtcentra) / "
         "own candidate file (default: generated)."),
@@ -178,18 +356,49 @@ def suggest_command(
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    date: Date = None,
+    departure_time: Departure = None,
+    window: Window = None,
+    norm: Norm = None,
+    max_time: MaxTime = None,
+    excel_csv: ExcelCsv = False,
+    overwrite: Overwrite = False,
 ) -> None:
-    """Waar helpen k nieuwe steunpunten het meest? / where do k new steunpunten help most?"""
+    """Waar helpen nieuwe steunpunten het meest? / where do new steunpunten help most?"""
     from accessibility.jobs.candidates import candidates_from_file
-    from accessibility.jobs.suggest import run_suggest
+    from accessibility.jobs.suggest import DEFAULT_MIN_GAIN, run_suggest
+
+    _check_lang(lang)
+    _check_out(out, overwrite, lang)
+    overrides = _overrides(date, departure_time, window, norm, max_time, lang)
+    gain = DEFAULT_MIN_GAIN if min_gain is None else min_gain
 
     def job(data):
-        pool = candidates_from_file(data, candidates) if candidates is not None else None
-        return run_suggest(data, k, out, candidates=pool, method=method, lang=lang)
+        from accessibility.places.geocode import GeocodeCache, PdokGeocoder
 
-    _, result = _run(region, cache_dir, online, "locaties kiezen / choosing sites...", job)
-    _print_frame(f"Voorgestelde locaties ({result.siting.method})", result.ranking)
-    console.print(f"[dim]{result.n_candidates} kandidaten, "
-                  f"{result.candidates_per_second:.1f} kandidaten/s (routing)[/]")
-    console.print(f"Rapport / report: {result.out_dir / 'rapport_suggesties.html'}")
-    _print_timings(result.seconds)
+        pool = candidates_from_file(data, candidates) if candidates is not None else None
+        reverse = (PdokGeocoder(base_url=data.config.sources.locatieserver_url,
+                                cache=GeocodeCache(data.inputs.geocode_cache)) if online else None)
+        return run_suggest(data, k, out, candidates=pool, method=method, lang=lang,
+                           min_gain=gain, excel_csv=excel_csv, reverse_geocoder=reverse)
+
+    data, result = _run(region, cache_dir, online,
+                        tr(lang, "locaties kiezen...", "choosing sites..."), job,
+                        overrides=overrides, lang=lang)
+    print_frame(console, tr(lang, "Dekkingscurve (k = 0: huidige steunpunten)",
+                            "Coverage curve (k = 0: current steunpunten)"), result.curve, lang,
+                ["k", "marginal_gain", "share_covered", "gekozen"])
+    if len(result.ranking):
+        print_frame(console, tr(lang, f"Voorgestelde locaties ({result.siting.method})",
+                                f"Suggested sites ({result.siting.method})"), result.ranking,
+                    lang, ["rank", "naam", "marginal_gain", "lat", "lon"])
+    if result.stop_reason:
+        console.print(f"[yellow]{result.stop_reason}[/]")
+    print_warnings(console, data.warnings, lang)
+    n = result.n_candidates
+    console.print(f"[dim]{_plural(n, tr(lang, 'kandidaat', 'candidate'), tr(lang, 'kandidaten', 'candidates'))}, "
+                  f"{result.candidates_per_second:.1f} "
+                  + tr(lang, "kandidaten/s (routering)", "candidates/s (routing)") + "[/]")
+    console.print(tr(lang, f"Rapport: {result.out_dir / 'rapport_suggesties.html'}",
+                     f"Report: {result.out_dir / 'rapport_suggesties.html'}"))
+    _print_timings(result.seconds, lang)

@@ -21,14 +21,16 @@ def _scalar_table(
     from rich.table import Table
 
     from accessibility.analysis.need import needed_from_epa, needed_steunpunten
+    from accessibility.outputs.report import nl_number
 
     if epa_count is not None:
         need = needed_from_epa(epa_count, participation, capacity)
-        basis = f"{epa_count:,.0f} EPA"
+        basis = f"{nl_number(epa_count)} EPA"
     else:
         need = needed_steunpunten(inhabitants, prevalence, participation, capacity)
         epa = inhabitants * prevalence / 100.0
-        basis = f"{inhabitants:,.0f} inwoners x {prevalence:g} % EPA = {epa:,.0f} EPA (schatting)"
+        basis = (f"{nl_number(inhabitants)} inwoners x {nl_number(prevalence, 2)} % EPA = "
+                 f"{nl_number(epa)} EPA (schatting)")
     table = Table(
         title=(
             "Benodigde steunpunten / needed steunpunten\n"
@@ -42,13 +44,60 @@ def _scalar_table(
     return table
 
 
+NEED_COLUMN_ALIASES = {
+    "name": ("naam", "regio", "provincie", "gemeente", "region"),
+    "inhabitants": ("inwoners", "inwoneraantal", "aantal_inwoners", "population"),
+    "prevalence_percent": ("prevalentie", "epa_prevalentie", "epa_percentage", "epa_pct",
+                           "epa_%", "prevalence"),
+    "epa_count": ("epa", "aantal_epa", "epa_aantal"),
+    "steunpunten_in_beeld": ("in_beeld", "steunpunten"),
+    "steunpunten_gewogen": ("gewogen", "aanbod_gewogen"),
+}
+"""Dutch and English column names of the regions table of ``need --table``."""
+
+
+def read_regions_table(path: Path):
+    """The regions table of ``need --table`` from CSV (any delimiter, BOM, decimal comma) or
+    ``.xlsx``, with Dutch or English column names; numbers parsed, empty cells NaN."""
+    import math
+
+    from accessibility.analysis.need import OPTIONAL_TABLE_COLUMNS, REQUIRED_TABLE_COLUMNS
+    from accessibility.places.tables import (
+        missing_columns_message,
+        parse_number,
+        read_user_table,
+        rename_columns,
+    )
+
+    table = read_user_table(path, "regions table")
+    frame = rename_columns(table.frame, NEED_COLUMN_ALIASES)
+    missing = [c for c in REQUIRED_TABLE_COLUMNS if c not in frame.columns]
+    if missing:
+        raise InputError(missing_columns_message(
+            path, "regions table", missing, list(table.frame.columns),
+            "naam/name, inwoners/inhabitants, prevalentie/prevalence_percent "
+            "[, epa_count, steunpunten_in_beeld, steunpunten_gewogen]", table.delimiter))
+    for col in [c for c in REQUIRED_TABLE_COLUMNS + OPTIONAL_TABLE_COLUMNS
+                if c in frame.columns and c != "name"]:
+        values = []
+        for i, text in enumerate(frame[col]):
+            try:
+                values.append(parse_number(text) if str(text).strip() else math.nan)
+            except ValueError:
+                raise InputError(f"{table.where(i)}: {col} {text!r} is not a number / "
+                                 "geen getal") from None
+        frame[col] = values
+    return frame
+
+
 def _table_mode(path: Path, out: Path | None, participation: list[float], capacity: float):
     from rich.table import Table
 
-    from accessibility.analysis.need import need_table, read_need_table, scenario_label
+    from accessibility.analysis.need import need_table, scenario_label
     from accessibility.io import atomic_path
+    from accessibility.outputs.report import nl_number
 
-    result = need_table(read_need_table(path), participation, capacity, source=str(path))
+    result = need_table(read_regions_table(path), participation, capacity, source=str(path))
     if out is not None:
         with atomic_path(out) as tmp:
             result.to_csv(tmp, index=False)
@@ -64,11 +113,11 @@ def _table_mode(path: Path, out: Path | None, participation: list[float], capaci
         for label in labels:
             table.add_column(f"Tekort / gap {label} %", justify="right")
     for _, row in result.iterrows():
-        cells = [str(row["name"]), f"{row['epa_count']:,.0f}"]
+        cells = [str(row["name"]), nl_number(row["epa_count"])]
         cells += [str(int(row[f"need_{label}"])) for label in labels]
         if has_supply:
-            cells.append(f"{row['steunpunten_gewogen']:g}")
-            cells += [f"{row[f'gap_{label}']:g}" for label in labels]
+            cells.append(nl_number(row["steunpunten_gewogen"], 1))
+            cells += [nl_number(row[f"gap_{label}"], 1) for label in labels]
         table.add_row(*cells)
     return table
 

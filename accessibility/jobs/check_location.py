@@ -6,6 +6,10 @@ at the same population points. The travel time after opening a candidate is
 the smaller of the two, so residents and estimated EPA persons newly within
 the norm, buurten that stop being white spots and the new population-weighted
 travel times per gemeente follow without rerunning the region.
+
+Outputs: ``locatietoets.xlsx`` (all candidates ranked, the rejected ones with
+the reason, per gemeente per candidate; Dutch headers), CSV tables, maps and
+the report with a ranked table of candidates.
 """
 
 from __future__ import annotations
@@ -26,9 +30,20 @@ from accessibility.jobs.candidates import CandidateCheck, check_candidates
 from accessibility.jobs.isochrones import location_surfaces, region_area
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
-from accessibility.jobs.report_text import candidate_section, parameters_table
+from accessibility.jobs.report_text import (
+    candidate_section,
+    explanation,
+    gemeente_names,
+    geocode_sentence,
+    notes_section,
+    parameters_table,
+    ranking_section,
+    tr,
+)
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
+from accessibility.notices import render
 from accessibility.outputs import maps, webmaps
+from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import slug, write_csv, write_geopackage
 from accessibility.outputs.report import Report, write_report
 from accessibility.routing import times_to_nearest
@@ -41,7 +56,8 @@ class CandidateOutcome:
     id: str
     name: str
     comparison: CoverageComparison
-    note: str = ""
+    note: object = ""
+    candidate: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -67,11 +83,13 @@ def candidate_times(data: RegionData, inputs, checked: CandidateCheck) -> np.nda
     return times_to_nearest(data.network, inputs.origins, checked.links, groups, data.request)
 
 
-def outcome_table(outcomes: list[CandidateOutcome]) -> pd.DataFrame:
-    """One row per candidate, best first (most estimated EPA persons newly within the norm)."""
+def outcome_table(outcomes: list[CandidateOutcome], lang: str = "nl") -> pd.DataFrame:
+    """One row per candidate, best first (most estimated EPA persons newly within the norm),
+    with its rank, coordinates and what the geocoder matched; remarks in ``lang``."""
     rows = []
     for o in outcomes:
         region = o.comparison.gemeenten.iloc[-1]
+        c = o.candidate
         rows.append({
             "id": o.id, "naam": o.name,
             "inwoners_nieuw_binnen_norm": round(o.comparison.population_newly_within_norm),
@@ -79,16 +97,36 @@ def outcome_table(outcomes: list[CandidateOutcome]) -> pd.DataFrame:
             "witte_vlekken_opgelost": len(o.comparison.resolved_white_spots),
             "mediane_reistijd_voor_min": region["median_time_before_min"],
             "mediane_reistijd_na_min": region["median_time_after_min"],
-            "opmerking": o.note,
+            "opmerking": render(o.note, lang) if o.note else "",
+            "address": c.get("address", ""),
+            "geocode_display_name": c.get("geocode_display_name", ""),
+            "geocode_match_type": c.get("geocode_match_type", ""),
+            "geocode_score": c.get("geocode_score", float("nan")),
+            "lat": c.get("lat", float("nan")), "lon": c.get("lon", float("nan")),
         })
     table = pd.DataFrame(rows)
-    return table.sort_values(["epa_schatting_nieuw_binnen_norm", "inwoners_nieuw_binnen_norm"],
-                             ascending=False, kind="stable").reset_index(drop=True)
+    table = table.sort_values(["epa_schatting_nieuw_binnen_norm", "inwoners_nieuw_binnen_norm"],
+                              ascending=False, kind="stable").reset_index(drop=True)
+    table.insert(0, "rang", range(1, len(table) + 1))
+    return table
+
+
+def candidate_record(row: pd.Series) -> dict:
+    """The fields of a candidate the outputs show: input address, geocoder match, WGS84."""
+    out = {k: row.get(k, "") for k in ("address", "geocode_display_name", "geocode_match_type",
+                                       "geocode_score")}
+    out["lat"], out["lon"] = row.geometry.y, row.geometry.x
+    return out
 
 
 def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: Path, *,
-                       lang: str = "nl") -> CheckResult:
-    """Evaluate proposed locations and write tables, maps and a report section per candidate."""
+                       lang: str = "nl", excel_csv: bool = False) -> CheckResult:
+    """Evaluate proposed locations and write tables, maps and a report section per candidate.
+
+    ``candidates`` may hold rows without a point (addresses the geocoder could
+    not place, with a ``reason``): they are listed as rejected, the others are
+    evaluated. ``excel_csv`` writes the CSV files in the Dutch Excel dialect.
+    """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     a = data.config.analysis
@@ -106,8 +144,9 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
         comparison = compare_coverage(inputs.points, before, after, a.norm_minutes,
                                       a.white_spot_share, a.cutoffs_minutes)
         outcomes.append(CandidateOutcome(str(cand["id"]), str(cand["name"]), comparison,
-                                         checked.notes.get(str(cand["id"]), "")))
-    table = outcome_table(outcomes)
+                                         checked.notes.get(str(cand["id"]), ""),
+                                         candidate_record(cand)))
+    table = outcome_table(outcomes, lang)
 
     t = time.perf_counter()
     grid = make_grid(region_area(data), a.grid_cell_m, data.config.crs)
@@ -122,39 +161,64 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
     valid_metric = checked.valid.to_crs(data.config.crs)
     files: list[Path] = []
     sections = []
+    names = gemeente_names(data, lang)
+    sheets = {tr(lang, "kandidaten", "candidates"): table,
+              tr(lang, "niet doorgerekend", "not evaluated"): checked.rejected}
+    for outcome in outcomes:
+        g = outcome.comparison.gemeenten.copy()
+        g.insert(1, "gemeentenaam", g["gemeentecode"].map(names))
+        sheets[f"{tr(lang, 'gemeenten', 'gemeenten')} {outcome.id}"] = g
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
-        write_csv(table, tmp / "candidates.csv")
-        write_csv(checked.rejected, tmp / "rejected_candidates.csv")
+        write_csv(table, tmp / "candidates.csv", excel_nl=excel_csv, lang=csv_lang)
+        write_csv(checked.rejected, tmp / "rejected_candidates.csv", excel_nl=excel_csv, lang=csv_lang)
         files += [tmp / "candidates.csv", tmp / "rejected_candidates.csv"]
+        files.append(write_workbook(
+            sheets, tmp / "locatietoets.xlsx", lang=lang, explanation=explanation(data, lang),
+            columns={tr(lang, "niet doorgerekend", "not evaluated"):
+                     ["id", "name", "address", "reason"]}))
         layers = {"candidates": valid_metric, "isochrones": isochrones}
         for outcome, cand in zip(outcomes, valid_metric.itertuples(), strict=True):
             tag = slug(outcome.id)
             before_layer = buurt_layer(data, outcome.comparison.before)
             after_layer = buurt_layer(data, outcome.comparison.after)
             layers[f"buurten_na_{tag}"] = after_layer
-            write_csv(outcome.comparison.gemeenten, tmp / f"gemeenten_{tag}.csv")
+            write_csv(outcome.comparison.gemeenten, tmp / f"gemeenten_{tag}.csv",
+                      excel_nl=excel_csv, lang=csv_lang)
             png = maps.plot_before_after(
                 before_layer, after_layer, cand.geometry, steunpunten, a.norm_minutes,
-                f"Voor en na: {outcome.name}", caption, tmp / f"voor_na_{tag}.png", lang=lang)
+                tr(lang, f"Voor en na: {outcome.name}", f"Before and after: {outcome.name}"),
+                caption, tmp / f"voor_na_{tag}.png", lang=lang)
             html = webmaps.whitespot_webmap(
                 after_layer, steunpunten, tmp / f"na_{tag}.html", norm_minutes=a.norm_minutes,
                 candidate=cand.geometry, isochrones=isochrones[isochrones["location_id"] == outcome.id],
-                title=f"Na opening van {outcome.name}", caption_params=caption, lang=lang)
+                title=tr(lang, f"Na opening van {outcome.name}",
+                         f"After opening {outcome.name}"), caption_params=caption, lang=lang)
             files += [tmp / f"gemeenten_{tag}.csv", png, html]
             sections.append(candidate_section(data, outcome.name, outcome.comparison, png,
-                                              outcome.note))
+                                              outcome.note, geocode_sentence(outcome.candidate,
+                                                                             lang), lang=lang))
         layers["buurten_voor"] = buurt_layer(data, outcomes[0].comparison.before)
         files.append(write_geopackage(layers, tmp / "check_location.gpkg"))
+        if len(outcomes) > 1 or len(checked.rejected):
+            sections.insert(0, ranking_section(table, checked.rejected.drop(columns="problem"),
+                                               lang))
+        notes = notes_section(data, lang)
+        if notes is not None:
+            sections.append(notes)
         report = Report(
-            title=f"Toets van voorgestelde locaties – {data.config.title}",
+            title=tr(lang, f"Toets van voorgestelde locaties – {data.config.title}",
+                     f"Check of proposed locations – {data.config.title}"),
             region_title=data.config.title, synthetic=data.synthetic,
-            parameters=parameters_table(data),
-            key_figures=[("Kandidaten", str(len(checked.valid))),
-                         ("Afgewezen", str(len(checked.rejected)))],
-            sections=sections)
+            parameters=parameters_table(data, lang),
+            key_figures=[(tr(lang, "Doorgerekend", "Evaluated"), str(len(checked.valid))),
+                         (tr(lang, "Niet doorgerekend", "Not evaluated"),
+                          str(len(checked.rejected)))],
+            sections=sections, lang=lang)
         files.append(write_report(report, tmp / "rapport_locatietoets.html"))
         write_metadata(data, tmp / "metadata.json", timings=timings,
-                        rejected=checked.rejected.to_dict("records"))
+                        rejected=checked.rejected.to_dict("records"),
+                        candidates=table.to_dict("records"))
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0

@@ -19,12 +19,15 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from accessibility.analysis.epa import add_epa_to_points
 from accessibility.analysis.grid import Grid, make_grid
 from accessibility.analysis.isochrones import isochrone_areas, isochrone_polygons
 from accessibility.io import atomic_dir, atomic_path
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
+from accessibility.jobs.report_text import explanation
 from accessibility.outputs import maps, webmaps
+from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import slug, write_csv, write_geopackage
 from accessibility.routing import PointLinks, times_to_nearest
 from accessibility.streets import require_snapped
@@ -62,27 +65,62 @@ def location_surfaces(data: RegionData, targets: PointLinks, grid: Grid) -> np.n
     return times_to_nearest(data.network, cells, targets, groups, data.request)
 
 
+def reach_within(times: np.ndarray, points: pd.DataFrame, ids: list,
+                 cutoffs: tuple[int, ...]) -> pd.DataFrame:
+    """Inhabitants and estimated EPA persons within each cutoff of each target.
+
+    Parameters
+    ----------
+    times
+        Minutes from every point to each target, shape (n_targets, n_points); NaN
+        is unreachable.
+    points
+        Population points with ``population`` and ``epa_estimate``.
+    ids
+        Target ids (``location_id`` of the rows).
+    cutoffs
+        Minutes.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``location_id``, ``inwoners_binnen_<c>_min`` and ``epa_binnen_<c>_min``
+        per cutoff (unrounded: rounding is for the outputs).
+    """
+    population = points["population"].to_numpy(float)
+    epa = points["epa_estimate"].to_numpy(float)
+    columns: dict[str, list[float]] = {}
+    with np.errstate(invalid="ignore"):
+        for c in cutoffs:
+            columns[f"inwoners_binnen_{c}_min"] = [float((population * (t <= c)).sum())
+                                                   for t in times]
+        for c in cutoffs:
+            columns[f"epa_binnen_{c}_min"] = [float((epa * (t <= c)).sum()) for t in times]
+    return pd.DataFrame({"location_id": ids, **columns})
+
+
 def population_within(data: RegionData, targets: PointLinks, ids: list,
                       cutoffs: tuple[int, ...]) -> pd.DataFrame:
-    """Inhabitants within each cutoff of each target location (from the population points)."""
-    points = data.population.gdf
+    """Inhabitants and EPA estimate within each cutoff of each target location."""
+    points = add_epa_to_points(data.population.gdf, data.epa.buurten)
     origins = data.link(points["lat"].to_numpy(), points["lon"].to_numpy())
     groups = [np.array([i]) for i in range(targets.n_points)]
     times = times_to_nearest(data.network, origins, targets, groups, data.request)
-    population = points["population"].to_numpy()
-    rows = {f"inwoners_binnen_{c}_min": [(population * (t <= c)).sum() for t in times]
-            for c in cutoffs}
-    return pd.DataFrame({"location_id": ids, **rows}).round(0)
+    return reach_within(times, points, ids, cutoffs)
 
 
-def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> IsochroneResult:
+def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl",
+                   excel_csv: bool = False) -> IsochroneResult:
     """Compute isochrones for every pinned location of the region and write the outputs.
 
-    Outputs in ``out_dir``: ``isochrones.gpkg`` (layers ``isochrones``,
-    ``locations``, ``stops``), ``isochrones.geojson`` (WGS84),
-    ``summary.csv``, ``unpinned_locations.csv``, one PNG map per location,
-    ``overview.png`` (existing locations only; a proposed one has its own
-    map), ``isochrones.html`` and ``metadata.json``.
+    Outputs in ``out_dir``: ``isochrones.xlsx`` (per location: area and
+    inhabitants and EPA estimate within each cutoff; the unpinned locations;
+    Dutch headers unless ``lang="en"``), ``isochrones.gpkg`` (layers
+    ``isochrones``, ``locations``, ``stops``), ``isochrones.geojson`` (WGS84),
+    ``summary.csv``, ``unpinned_locations.csv`` (``excel_csv``: Dutch Excel
+    dialect), one PNG map per location, ``overview.png`` (existing locations
+    only; a proposed one has its own map), ``isochrones.html`` and
+    ``metadata.json``.
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -115,14 +153,21 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl") -> Isoc
     boundaries = data.buurten.gdf
     caption = data.caption_params()
     files: list[Path] = []
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"isochrones": polygons, "locations": locations_metric, "stops": stops},
             tmp / "isochrones.gpkg"))
         with atomic_path(tmp / "isochrones.geojson") as p:
             polygons.to_crs("EPSG:4326").to_file(p, driver="GeoJSON")
-        write_csv(summary, tmp / "summary.csv")
-        write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv")
+        write_csv(summary, tmp / "summary.csv", excel_nl=excel_csv, lang=csv_lang)
+        write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv", excel_nl=excel_csv, lang=csv_lang)
+        files.append(write_workbook(
+            {"per locatie" if lang == "nl" else "per location": summary,
+             "niet op de kaart" if lang == "nl" else "not on the map": data.locations.unpinned},
+            tmp / "isochrones.xlsx", lang=lang, explanation=explanation(data, lang),
+            columns={"niet op de kaart" if lang == "nl" else "not on the map":
+                     ["line", "id", "name", "kind", "address", "city", "reason"]}))
         title_suffix = " (synthetische demo)" if data.synthetic else ""
         for loc in locations_metric.itertuples():
             files.append(maps.plot_isochrones(
@@ -150,7 +195,10 @@ def _summary_table(locations: gpd.GeoDataFrame, areas: pd.DataFrame, reach: pd.D
     wide = areas.pivot(index="location_id", columns="cutoff", values="area_km2")
     wide.columns = [f"oppervlak_km2_{int(c)}_min" for c in wide.columns]
     base = pd.DataFrame({"location_id": locations["id"], "naam": locations["name"],
-                         "soort": locations["kind"], "capaciteit": locations["capacity_weight"]})
+                         "soort": locations["kind"], "capaciteit": locations["capacity_weight"],
+                         "address": locations["address"],
+                         "geocode_display_name": locations["geocode_display_name"],
+                         "lat": locations.geometry.y, "lon": locations.geometry.x})
     return (base.merge(wide.reset_index(), on="location_id", how="left")
             .merge(reach, on="location_id", how="left"))
 

@@ -21,9 +21,17 @@ import numpy as np
 from accessibility.analysis.buurten import Buurten, read_buurten
 from accessibility.analysis.epa import EpaEstimate, estimate_epa, read_prevalence_table
 from accessibility.analysis.population import PopulationPoints, population_points
-from accessibility.config import RegionConfig, ResolvedInputs, TimeWindow, load_region
+from accessibility.config import (
+    RegionConfig,
+    ResolvedInputs,
+    TimeWindow,
+    date_notices,
+    load_region,
+)
 from accessibility.errors import ConfigError, InputError
 from accessibility.gtfs import feed_date_range
+from accessibility.jobs.settings import Overrides
+from accessibility.notices import Notice
 from accessibility.places.geocode import GeocodeCache, PdokGeocoder
 from accessibility.places.locations import LocationSet, read_locations
 from accessibility.routing import PointLinks, TransportNetwork, TravelRequest, link_points
@@ -43,18 +51,25 @@ class RegionData:
     offline : bool
         Geocode from the cache only (default True: jobs never go online
         unless asked).
+    overrides : Overrides
+        Settings given on the command line, already applied to ``config``;
+        kept for ``metadata.json``.
     """
 
     config: RegionConfig
     cache_dir: Path | None = None
     offline: bool = True
     warnings: list[str] = field(default_factory=list)
+    overrides: Overrides = field(default_factory=Overrides)
 
     @classmethod
     def load(cls, region: str | Path, *, cache_dir: Path | None = None,
-             offline: bool = True) -> RegionData:
-        """Load a region by name or path (:func:`accessibility.config.load_region`)."""
-        return cls(load_region(region), cache_dir=cache_dir, offline=offline)
+             offline: bool = True, overrides: Overrides | None = None) -> RegionData:
+        """Load a region by name or path (:func:`accessibility.config.load_region`),
+        with command-line ``overrides`` of its analysis settings."""
+        overrides = overrides or Overrides()
+        return cls(overrides.apply(load_region(region)), cache_dir=cache_dir, offline=offline,
+                   overrides=overrides)
 
     @cached_property
     def inputs(self) -> ResolvedInputs:
@@ -110,8 +125,11 @@ class RegionData:
 
     @cached_property
     def request(self) -> TravelRequest:
-        """Routing request of the main analysis window."""
-        return self.travel_request()
+        """Routing request of the main analysis window; warns when its date is a public
+        holiday or in school holidays."""
+        request = self.travel_request()
+        self.warnings.extend(date_notices(request.date))
+        return request
 
     def caption_params(self, request: TravelRequest | None = None) -> dict[str, object]:
         """Parameters for map captions (keys of :func:`accessibility.outputs.maps.format_caption`)."""
@@ -142,7 +160,8 @@ class RegionData:
         located = read_locations(self.inputs.locations, geocoder)
         if len(located.unpinned):
             for row in located.unpinned.itertuples():
-                self.warnings.append(f"steunpunt {row.id} ({row.name}) not on the map: {row.reason}")
+                self.warnings.append(Notice("locations.not_on_map", id=row.id, name=row.name,
+                                            reason=row.reason))
         if located.pinned.empty:
             raise InputError(f"{self.inputs.locations}: no location could be pinned to a point; "
                              "add coordinates or addresses")

@@ -5,8 +5,10 @@ one backward profile search from all steunpunten gives every point its travel
 time to the nearest one; the coverage module turns that into buurt, gemeente
 and region figures against the norm; the need formula sets demand against the
 capacity-weighted supply; the same coverage is repeated for the region's other
-time windows (weekday evening, Saturday). Outputs: GeoPackage, CSV tables,
-maps and a Dutch HTML report.
+time windows (weekday evening, Saturday); per steunpunt the inhabitants and
+EPA estimate within each cutoff up to the norm. Outputs: an Excel workbook
+(Dutch headers, rounded), GeoPackage, CSV tables, maps and an HTML report
+(Dutch, or English with ``lang="en"``).
 """
 
 from __future__ import annotations
@@ -28,10 +30,12 @@ from accessibility.analysis.coverage import (
 )
 from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
+from accessibility.jobs.isochrones import reach_within
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
-from accessibility.jobs.report_text import whitespot_report
+from accessibility.jobs.report_text import explanation, gemeente_names, whitespot_report
 from accessibility.outputs import maps, webmaps
+from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import write_report
 from accessibility.routing import PointLinks, TravelRequest, times_to_nearest
@@ -41,6 +45,8 @@ log = logging.getLogger(__name__)
 
 EXISTING_KINDS = ("steunpunt", "satellite")
 """Location kinds that count as existing supply (``proposed`` does not)."""
+NO_INHABITANTS_CLASS = "geen inwoners"
+"""Travel-time class in the tables of a buurt without population points."""
 
 
 @dataclass
@@ -52,6 +58,7 @@ class WhitespotResult:
     buurten: gpd.GeoDataFrame
     need: pd.DataFrame
     time_windows: pd.DataFrame
+    reach: pd.DataFrame
     files: list[Path]
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -99,9 +106,29 @@ def buurt_layer(data: RegionData, coverage: CoverageResult) -> gpd.GeoDataFrame:
              .merge(data.epa.buurten[epa_cols], on="buurtcode", how="left")
              .merge(coverage.buurten.drop(columns=["gemeentecode"]), on="buurtcode", how="left"))
     layer["reistijdklasse"] = layer["time_class"]
+    # tables show why a buurt has no travel time: unreachable, or nobody lives there
+    layer["time_class"] = layer["time_class"].astype(object).fillna(NO_INHABITANTS_CLASS)
+    layer.loc[layer["population"].isna() & (layer["aantal_inwoners"] == 0), "population"] = 0.0
     layer["reistijd_min"] = layer["median_time_min"].replace(np.inf, np.nan)
     layer["witte_vlek"] = layer["witte_vlek"].fillna(False).astype(bool)
     return gpd.GeoDataFrame(layer, geometry="geometry", crs=data.buurten.gdf.crs)
+
+
+def steunpunt_reach(data: RegionData, inputs: CoverageInputs) -> pd.DataFrame:
+    """Per steunpunt: inhabitants and EPA estimate within each cutoff up to the norm.
+
+    Each steunpunt on its own (one group per steunpunt): the areas overlap.
+    """
+    a = data.config.analysis
+    cutoffs = tuple(c for c in a.cutoffs_minutes if c <= a.norm_minutes) or (a.norm_minutes,)
+    groups = [np.array([i]) for i in range(len(inputs.steunpunten))]
+    times = times_to_nearest(data.network, inputs.origins, inputs.targets, groups, data.request)
+    reach = reach_within(times, inputs.points, list(inputs.steunpunten["id"]), cutoffs)
+    s = inputs.steunpunten
+    reach.insert(1, "naam", list(s["name"]))
+    reach.insert(2, "soort", list(s["kind"]))
+    reach.insert(3, "capaciteit", list(s["capacity_weight"]))
+    return reach
 
 
 def _window_order(name: str) -> tuple[int, str]:
@@ -124,7 +151,7 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
         region = cov.region
         rows.append({
             "tijdvak": name,
-            "datum": request.date.isoformat(),
+            "datum": f"{request.date:%d-%m-%Y}",
             "vertrek": f"{request.departure:%H:%M} +{request.n_minutes} min",
             "mediane_reistijd_min": region["median_time_min"],
             "inwoners_buiten_norm": region["population_beyond_norm"],
@@ -136,8 +163,14 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
 
 
 def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
-                   kinds: tuple[str, ...] = EXISTING_KINDS) -> WhitespotResult:
-    """Compute coverage, white spots and need vs supply; write tables, maps and the report."""
+                   kinds: tuple[str, ...] = EXISTING_KINDS,
+                   excel_csv: bool = False) -> WhitespotResult:
+    """Compute coverage, white spots and need vs supply; write tables, maps and the report.
+
+    ``lang`` is the language of the report, maps and workbook headers;
+    ``excel_csv`` writes the CSV files in the Dutch Excel dialect (``;``,
+    decimal comma, BOM).
+    """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     a = data.config.analysis
@@ -157,20 +190,30 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     t = time.perf_counter()
     windows = time_window_table(data, inputs, times)
     timings["time_windows"] = time.perf_counter() - t
+    t = time.perf_counter()
+    reach = steunpunt_reach(data, inputs)
+    timings["reach"] = time.perf_counter() - t
 
     t = time.perf_counter()
     caption = data.caption_params()
     steunpunten_metric = inputs.steunpunten.to_crs(data.config.crs)
     points_layer = inputs.points.assign(travel_time_min=times)
     files: list[Path] = []
+    csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
              "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg"))
-        for name, frame in (("buurten.csv", buurten), ("gemeenten.csv", coverage.gemeenten),
-                            ("need_supply.csv", need), ("time_windows.csv", windows)):
-            write_csv(frame, tmp / name)
+        for name, frame in (("buurten.csv", buurten[BUURT_COLUMNS] if excel_csv else buurten),
+                            ("gemeenten.csv", coverage.gemeenten),
+                            ("need_supply.csv", need), ("time_windows.csv", windows),
+                            ("steunpunten_bereik.csv", reach)):
+            write_csv(frame, tmp / name, excel_nl=excel_csv, lang=csv_lang)
             files.append(tmp / name)
+        files.append(write_workbook(
+            workbook_sheets(data, coverage, buurten, need, windows, reach, lang),
+            tmp / "witte_vlekken.xlsx", lang=lang, explanation=explanation(data, lang),
+            columns={BUURT_SHEET[lang]: BUURT_COLUMNS}))
         title = f"Witte vlekken – {data.config.title}"
         map_png = maps.plot_whitespots(buurten, steunpunten_metric, a.norm_minutes, title,
                                        caption, tmp / "whitespots.png", lang=lang)
@@ -178,10 +221,40 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
         files.append(webmaps.whitespot_webmap(
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             title=title, caption_params=caption, lang=lang))
-        report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds)
+        report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
+                                  reach=reach, lang=lang)
         files.append(write_report(report, tmp / "rapport.html"))
         write_metadata(data, tmp / "metadata.json", timings=timings)
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return WhitespotResult(out_dir, coverage, buurten, need, windows, files, timings)
+    return WhitespotResult(out_dir, coverage, buurten, need, windows, reach, files, timings)
+
+
+BUURT_SHEET = {"nl": "buurten", "en": "buurten"}
+BUURT_COLUMNS = [
+    "buurtcode", "buurtnaam", "gemeentenaam", "population", "epa_prevalence_percent",
+    "epa_estimate", "median_time_min", "time_class", "population_beyond_norm",
+    "share_beyond_norm", "share_unreachable", "epa_estimate_beyond_norm", "witte_vlek",
+    "epa_prevalence_source",
+]
+"""The buurt columns of the workbook, in order."""
+
+
+def workbook_sheets(data: RegionData, coverage: CoverageResult, buurten: gpd.GeoDataFrame,
+                    need: pd.DataFrame, windows: pd.DataFrame, reach: pd.DataFrame,
+                    lang: str) -> dict[str, pd.DataFrame]:
+    """The sheets of the white-spot workbook, named in ``lang``."""
+    names = gemeente_names(data, lang)
+    gemeenten = coverage.gemeenten.copy()
+    gemeenten.insert(1, "gemeentenaam", gemeenten["gemeentecode"].map(names))
+    need = need.copy()
+    need.insert(1, "gemeentenaam", need["gemeentecode"].map(names))
+    nl = lang == "nl"
+    return {
+        BUURT_SHEET[lang]: buurten.sort_values("buurtcode"),
+        "gemeenten": gemeenten,
+        "per steunpunt": reach,
+        "behoefte en aanbod" if nl else "need and supply": need,
+        "tijdvakken" if nl else "time windows": windows,
+    }

@@ -7,10 +7,12 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from accessibility.errors import InputError
 from accessibility.io import atomic_path
+from accessibility.outputs.tables import present
 
 
 def slug(value: object) -> str:
@@ -18,10 +20,54 @@ def slug(value: object) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "_" for c in str(value))
 
 
-def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """Write a table without its geometry column as CSV, atomically."""
+def write_csv(frame: pd.DataFrame, path: Path, *, excel_nl: bool = False,
+              lang: str | None = None) -> None:
+    """Write a table without its geometry column as CSV, atomically.
+
+    Floats are rounded to 6 decimals (no ``1402.9999999999998``) and infinities
+    are written as empty cells, never ``inf``.
+
+    Parameters
+    ----------
+    frame
+        The table.
+    path
+        Output ``.csv`` file.
+    excel_nl
+        Dutch Excel dialect: ``;`` between fields, a decimal comma, UTF-8 with a
+        byte-order mark (so Excel recognises the encoding when the file is opened
+        by double-clicking).
+    lang
+        ``nl`` or ``en``: headers and rounding for people
+        (:func:`accessibility.outputs.tables.present`); default: the internal
+        column names.
+    """
+    table = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
+    if lang is not None:
+        table = present(table, lang)
+    else:
+        table = table.copy()
+        for col in table.columns:
+            if table[col].dtype.kind == "f":
+                table[col] = table[col].replace([np.inf, -np.inf], np.nan).round(6)
+    options = ({"sep": ";", "decimal": ",", "encoding": "utf-8-sig"} if excel_nl
+               else {"encoding": "utf-8"})
     with atomic_path(path) as p:
-        pd.DataFrame(frame).drop(columns="geometry", errors="ignore").to_csv(p, index=False)
+        if lang is not None:
+            # cells from present() are Python ints, floats, text or None: write them as text
+            # so that pandas does not turn a column of ints with an empty cell into floats
+            comma = excel_nl
+            table = table.astype(object).map(lambda v: _text_cell(v, comma))
+        table.to_csv(p, index=False, **options)
+
+
+def _text_cell(value: object, decimal_comma: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        text = repr(value)
+        return text.replace(".", ",") if decimal_comma else text
+    return str(value)
 
 
 def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

@@ -30,6 +30,7 @@ import requests
 
 from accessibility.errors import GeocodeError, InputError
 from accessibility.io import write_text_atomic
+from accessibility.notices import Notice
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,23 @@ _POINT_RE = re.compile(r"^\s*POINT\s*\(\s*([-+0-9.eE]+)\s+([-+0-9.eE]+)\s*\)\s*$
 _RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
 
 Status = Literal["matched", "ambiguous", "unmatched"]
+
+
+class GeocodeOffline(GeocodeError):
+    """No cached answer and online geocoding is off (the caller says which option turns it on)."""
+
+
+class GeocodeUnreachable(GeocodeError):
+    """No cached answer and the service could not be reached or kept failing."""
+
+
+def problem_of(exc: GeocodeError) -> str:
+    """The problem code of a geocoding error: ``offline``, ``unreachable`` or ``error``."""
+    if isinstance(exc, GeocodeOffline):
+        return "offline"
+    if isinstance(exc, GeocodeUnreachable):
+        return "unreachable"
+    return "error"
 
 
 def normalise_query(query: str) -> str:
@@ -139,7 +157,8 @@ class GeocodeResult:
     from_cache
         Whether the answer came from the cache.
     message
-        Why the result is ambiguous or unmatched (empty when matched).
+        Why the result is ambiguous or unmatched (empty when matched); a
+        :class:`~accessibility.notices.Notice`, rendered in Dutch or English.
     """
 
     query: str
@@ -200,7 +219,7 @@ def interpret_pdok(
         ) from exc
     if not docs:
         return GeocodeResult(query, "unmatched", None, None, None, None, None, None, "pdok",
-                             num_found, from_cache, "no candidate found")
+                             num_found, from_cache, Notice("geocode.no_candidate"))
     best = docs[0]
     lon, lat = parse_point(best.get("centroide_ll", ""))
     score = float(best.get("score", 0.0))
@@ -214,11 +233,9 @@ def interpret_pdok(
             and second.get("weergavenaam") != best.get("weergavenaam")
         ):
             status = "ambiguous"
-            message = (
-                f"ambiguous: {best.get('weergavenaam')!r} (score {score:g}) vs "
-                f"{second.get('weergavenaam')!r} (score {second_score:g}); "
-                "make the address more specific or give lat/lon"
-            )
+            message = Notice("geocode.ambiguous_scored", best=best.get("weergavenaam"),
+                             score=f"{score:g}", second=second.get("weergavenaam"),
+                             second_score=f"{second_score:g}")
     gemeentecode = best.get("gemeentecode")
     return GeocodeResult(
         query=query,
@@ -324,27 +341,56 @@ class PdokGeocoder:
                                   from_cache=True)
         where = f"in {self.cache.path}" if self.cache.path else "in the (in-memory) cache"
         if self.offline:
-            raise GeocodeError(
-                f"no cached answer for {query!r} {where} and offline mode is on; "
-                f"run without --offline so that {self.base_url}/free can be asked"
+            raise GeocodeOffline(
+                f"no cached answer for {query!r} {where} and online geocoding is off "
+                f"(offline mode), so {self.base_url}/free was not asked"
             )
-        body = self._fetch(query, fq, where)
+        params = {"q": query, "fq": fq, "rows": str(self.rows), "fl": PDOK_FIELDS}
+        body = self._fetch("free", params, query, where)
         result = interpret_pdok(query, body, ambiguity_ratio=self.ambiguity_ratio)
         self.cache.put(key, body)  # only answers that could be read are cached
         return result
 
-    def _fetch(self, query: str, fq: str, where: str) -> Any:
-        url = f"{self.base_url}/free"
-        params = {"q": query, "fq": fq, "rows": str(self.rows), "fl": PDOK_FIELDS}
+    def reverse(self, lat: float, lon: float) -> str:
+        """The display name of the nearest address of a WGS84 point (``/reverse``).
+
+        Cached like :meth:`geocode` (key ``"reverse: <lat>,<lon>"``, 6 decimals).
+        Returns ``""`` when there is no address nearby, or offline without a
+        cached answer (an address is a courtesy next to the coordinates).
+
+        Raises
+        ------
+        GeocodeError
+            When the service cannot be reached or answers in an unexpected format.
+        """
+        key = f"reverse: {lat:.6f},{lon:.6f}"
+        body = self.cache.get(key)
+        if body is None:
+            if self.offline:
+                return ""
+            where = f"in {self.cache.path}" if self.cache.path else "in the (in-memory) cache"
+            params = {"lat": f"{lat:.6f}", "lon": f"{lon:.6f}", "type": "adres", "rows": "1",
+                      "fl": "weergavenaam,type,afstand"}
+            body = self._fetch("reverse", params, key, where)
+            self.cache.put(key, body)
+        try:
+            docs = body["response"]["docs"]
+        except (KeyError, TypeError) as exc:
+            raise GeocodeError(f"the Locatieserver answer for {key!r} has no response.docs "
+                               f"({exc!r}); check the service URL") from exc
+        return str(docs[0].get("weergavenaam", "")) if docs else ""
+
+    def _fetch(self, endpoint: str, params: dict[str, str], query: str, where: str) -> Any:
+        url = f"{self.base_url}/{endpoint}"
         attempt = 0
         while True:
             try:
                 resp = self.session.get(url, params=params, timeout=self.timeout)
             except requests.RequestException as exc:
-                raise GeocodeError(
+                raise GeocodeUnreachable(
                     f"no cached answer for {query!r} {where} and the service at {url} could "
-                    f"not be reached ({type(exc).__name__}); check the network or the URL "
-                    f"(--pdok-url / ${PDOK_URL_ENV})"
+                    f"not be reached ({type(exc).__name__}); check the network or the "
+                    "Locatieserver URL"
                 ) from exc
             if resp.status_code in _RETRY_STATUS and attempt < self.max_retries:
                 delay = min(self.backoff * 2**attempt, 10.0)
@@ -354,7 +400,7 @@ class PdokGeocoder:
                 attempt += 1
                 continue
             if resp.status_code != 200:
-                raise GeocodeError(
+                raise GeocodeUnreachable(
                     f"{url} answered HTTP {resp.status_code} for {query!r} after "
                     f"{attempt + 1} attempt(s): {resp.text[:200]!r}; try again later"
                 )
@@ -377,7 +423,7 @@ def interpret_nominatim(
     """
     if not raw:
         return GeocodeResult(query, "unmatched", None, None, None, None, None, None,
-                             "nominatim", 0, from_cache, "no candidate found")
+                             "nominatim", 0, from_cache, Notice("geocode.no_candidate"))
     best = raw[0]
     score = float(best.get("importance") or 0.0)
     status: Status = "matched"
@@ -389,10 +435,8 @@ def interpret_nominatim(
             second.get("display_name") != best.get("display_name")
         ):
             status = "ambiguous"
-            message = (
-                f"ambiguous: {best.get('display_name')!r} vs {second.get('display_name')!r}; "
-                "make the address more specific or give lat/lon"
-            )
+            message = Notice("geocode.ambiguous", best=best.get("display_name"),
+                             second=second.get("display_name"))
     return GeocodeResult(
         query=query, status=status, lat=float(best["lat"]), lon=float(best["lon"]),
         match_type=best.get("type"), score=score, weergavenaam=best.get("display_name"),
@@ -462,9 +506,9 @@ class NominatimGeocoder:
         url = f"{self.scheme}://{self.domain}/search"
         where = f"in {self.cache.path}" if self.cache.path else "in the (in-memory) cache"
         if self.offline:
-            raise GeocodeError(
-                f"no cached answer for {query!r} {where} and offline mode is on; "
-                f"run without --offline so that {url} can be asked"
+            raise GeocodeOffline(
+                f"no cached answer for {query!r} {where} and online geocoding is off "
+                f"(offline mode), so {url} was not asked"
             )
         extra = {"featuretype": "settlement"} if settlement else {}
         attempt = 0
@@ -479,7 +523,7 @@ class NominatimGeocoder:
                     time.sleep(min(self.backoff * 2**attempt, 10.0))
                     attempt += 1
                     continue
-                raise GeocodeError(
+                raise GeocodeUnreachable(
                     f"no cached answer for {query!r} {where} and the service at {url} failed "
                     f"or could not be reached ({type(exc).__name__}: {exc}); check the "
                     "network or the server"

@@ -134,7 +134,7 @@ def test_format_number_and_caption_follow_the_language():
     assert nl.splitlines() == [
         "datum: 2026-03-10; vertrekvenster: 07:00-09:00; percentiel: 50; loopsnelheid: 4,8 km/u; "
         "feed: ovapi; kaartprojectie: EPSG:28992",
-        "Norm: 45 minuten met het openbaar vervoer (voorlopig uitgangspunt IZA).",
+        "Norm: 45 minuten met het openbaar vervoer (voorlopig uitgangspunt, De Galan Groep 2024).",
         "SYNTHETISCHE GEGEVENS, geen echte dienstregeling",
     ]
     en = maps.format_caption({"walking_speed_kmh": 5, "synthetic": False}, "en")

@@ -288,7 +288,8 @@ def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tm
     cache = tmp_path / "cache.json"
     args = ["geocode", str(locs), "--out", str(out), "--cache", str(cache),
             "--pdok-url", httpserver.url_for(ROOT)]
-    run = CliRunner().invoke(app, args + ["--unpinned", str(tmp_path / "unpinned.csv")])
+    run = CliRunner().invoke(app, args + ["--unpinned", str(tmp_path / "unpinned.csv"),
+                                          "--lang", "en"])
     assert run.exit_code == 0, run.output
     unpinned = (tmp_path / "unpinned.csv").read_text(encoding="utf-8").splitlines()
     assert unpinned[0] == "id,name,organisation,kind,capacity_weight,address,city,line,reason,note"
@@ -302,7 +303,28 @@ def test_cli_geocode_writes_pinned_and_lists_unpinned(httpserver: HTTPServer, tm
     assert rerun.exit_code == 0, rerun.output
     # A cache miss offline: red message, exit 1, no traceback.
     locs.write_text("id,name,address,city\nz,Nieuw,Laan 5,Huizen\n", encoding="utf-8")
-    fail = CliRunner().invoke(app, args + ["--offline"])
+    fail = CliRunner().invoke(app, args + ["--offline", "--lang", "en"])
     assert fail.exit_code == 1
     assert "no cached answer for 'Laan 5, Huizen'" in fail.output
     assert "Traceback" not in fail.output
+    # Dutch by default, with the hint that names the option this command has.
+    fail_nl = CliRunner().invoke(app, args + ["--offline"], env={"COLUMNS": "200"})
+    assert fail_nl.exit_code == 1
+    assert "geen antwoord in de geocodeer-cache voor 'Laan 5, Huizen'" in fail_nl.output
+    assert "laat --offline weg" in fail_nl.output and "--online" not in fail_nl.output
+
+
+def test_reverse_geocoding_for_suggested_sites(httpserver: HTTPServer, tmp_path):
+    answer = {"response": {"numFound": 1, "docs": [
+        {"type": "adres", "weergavenaam": "Stationsplein 1, 9935AB Zandrecht", "afstand": 12.0}]}}
+    httpserver.expect_oneshot_request(f"{ROOT}/reverse", query_string={
+        "lat": "52.460780", "lon": "5.252820", "type": "adres", "rows": "1",
+        "fl": "weergavenaam,type,afstand"}).respond_with_json(answer)
+    cache = GeocodeCache(tmp_path / "cache.json")
+    g = PdokGeocoder(base_url=httpserver.url_for(ROOT), cache=cache)
+    assert g.reverse(52.46078, 5.25282) == "Stationsplein 1, 9935AB Zandrecht"
+    # cached: offline and with the server gone the answer stays
+    offline = PdokGeocoder(base_url=free_server_url(), cache=GeocodeCache(tmp_path / "cache.json"),
+                           offline=True)
+    assert offline.reverse(52.46078, 5.25282) == "Stationsplein 1, 9935AB Zandrecht"
+    assert offline.reverse(52.0, 5.0) == ""  # offline without an answer: no address

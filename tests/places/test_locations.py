@@ -122,13 +122,14 @@ def test_extra_columns_pass_through(tmp_path):
     [
         ("", r"loc\.csv is empty"),
         ("id,name\n", r"holds no locations"),
-        ("id,naam\nA,X\n", r"lacks the required column\(s\) \['name'\]"),
+        ("id,titel\nA,X\n", r"lacks the required column\(s\) \['name'\]"),
         ("id,name,lat,lon\nA,X,52,5\nA,Y,52,5\n", r"line 3: id 'A' is duplicated \(first on line 2\)"),
         ("id,name,lat,lon\n,X,52,5\n", r"line 2: id is empty"),
         ("id,name,lat,lon\nA,,52,5\n", r"line 2: location 'A' has no name"),
         ("id,name,lat,lon,kind\nA,X,52,5,hub\n", r"line 2: kind 'hub' is not one of"),
         ("id,name,lat,lon,capacity_weight\nA,X,52,5,3\n", r"line 2: capacity_weight '3' is not one of"),
-        ("id,name,lat,lon,capacity_weight\nA,X,52,5,groot\n", r"line 2: capacity_weight 'groot' is not a number"),
+        ("id,name,lat,lon,capacity_weight\nA,X,52,5,reusachtig\n",
+         r"line 2: capacity_weight 'reusachtig' is not a number"),
         ("id,name,lat,lon\nA,X,95,5\n", r"line 2: lat '95' is outside -90..90"),
         ("id,name,lat,lon\nA,X,52,185\n", r"line 2: lon '185' is outside -180..180"),
         ("id,name,lat,lon\nA,X,52,\n", r"line 2: give both lat and lon"),
@@ -146,6 +147,8 @@ def test_missing_file_and_bad_extension(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         read_locations(tmp_path / "nope.csv")
     with pytest.raises(InputError, match="unknown extension"):
+        read_locations(write(tmp_path, "x", "loc.docx"))
+    with pytest.raises(InputError, match="cannot read location list .*loc.xlsx as an Excel"):
         read_locations(write(tmp_path, "x", "loc.xlsx"))
 
 
