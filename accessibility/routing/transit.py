@@ -25,6 +25,13 @@ def kernel_network(
 ) -> tuple[np.ndarray, ...]:
     """The ``net`` tuple the RAPTOR kernels take.
 
+    The boarding rules of the timetable are encoded without a kernel branch:
+    a stop where a pattern's trips may not be boarded (``pattern_pickup``
+    False) is left out of the stop -> pattern index, so no search boards there;
+    where they may not be left (``pattern_drop_off`` False) the kernel's copy
+    of ``arrival`` holds :data:`~accessibility.routing.raptor.UNREACHED`, so no
+    arrival (and no transfer or egress from it) is recorded there.
+
     Parameters
     ----------
     timetable : Timetable
@@ -38,8 +45,12 @@ def kernel_network(
         np.ascontiguousarray(timetable.pattern_stops, dtype=np.int32),
         timetable.n_stops,
     )
+    keep = np.asarray(timetable.pattern_pickup, dtype=bool)[
+        timetable.pattern_stop_ptr[sp_pattern] + sp_pos
+    ]
     if pattern_mask is not None:
-        keep = np.asarray(pattern_mask, dtype=bool)[sp_pattern]
+        keep &= np.asarray(pattern_mask, dtype=bool)[sp_pattern]
+    if not keep.all():
         counts = np.bincount(
             np.repeat(np.arange(timetable.n_stops), np.diff(sp_ptr))[keep],
             minlength=timetable.n_stops,
@@ -52,7 +63,7 @@ def kernel_network(
         np.ascontiguousarray(timetable.pattern_stops, dtype=np.int32),
         np.ascontiguousarray(timetable.pattern_trip_ptr, dtype=np.int64),
         np.ascontiguousarray(timetable.trip_time_ptr, dtype=np.int64),
-        np.ascontiguousarray(timetable.arrival, dtype=np.int32),
+        _arrivals_where_alighting(timetable),
         np.ascontiguousarray(timetable.departure, dtype=np.int32),
         sp_ptr,
         sp_pattern,
@@ -62,6 +73,21 @@ def kernel_network(
         np.ascontiguousarray(t_sec, dtype=np.int32),
         np.ascontiguousarray(self_sec, dtype=np.int32),
     )
+
+
+def _arrivals_where_alighting(timetable: Timetable) -> np.ndarray:
+    """``timetable.arrival`` with UNREACHED where the trip may not be left (int32 copy)."""
+    arrival = np.array(timetable.arrival, dtype=np.int32)
+    banned = np.flatnonzero(~np.asarray(timetable.pattern_drop_off, dtype=bool))
+    if len(banned):
+        pattern = np.searchsorted(timetable.pattern_stop_ptr, banned, side="right") - 1
+        position = banned - timetable.pattern_stop_ptr[pattern]
+        n_trips = np.diff(timetable.pattern_trip_ptr)[pattern]
+        first = np.repeat(timetable.pattern_trip_ptr[pattern], n_trips)
+        trips = first + np.arange(int(n_trips.sum())) - np.repeat(np.cumsum(n_trips) - n_trips,
+                                                                   n_trips)
+        arrival[timetable.trip_time_ptr[trips] + np.repeat(position, n_trips)] = raptor.UNREACHED
+    return arrival
 
 
 def empty_network(n_stops: int) -> tuple[np.ndarray, ...]:
