@@ -8,8 +8,9 @@ name two stops (and no trip or route) can be applied:
 ==================  =====================================================
 ``transfer_type``   what we do with a stop-to-stop row
 ==================  =====================================================
-0 (or empty), 1     allowed; minimum time 0 s (a walk along the streets,
-                    when there is one, still takes its time)
+0 (or empty), 1     allowed; ``min_transfer_time`` when given, else 0 s (a
+                    walk along the streets, when there is one, still
+                    takes its time)
 2                   allowed; at least ``min_transfer_time`` seconds
 3                   not possible: the walking transfer from ``from_stop_id``
                     to ``to_stop_id`` is removed (for ``from == to``:
@@ -23,8 +24,8 @@ platforms themselves takes precedence over one derived from their station.
 At the same level a forbidding row (type 3) wins over an allowing one, and of
 two minimum times the longer wins.
 
-Rows with ``from_trip_id``/``to_trip_id`` (trip-to-trip) or
-``from_route_id``/``to_route_id`` (route-to-route), in-seat rows, rows at
+In-seat rows (types 4 and 5), rows with ``from_trip_id``/``to_trip_id``
+(trip-to-trip) or ``from_route_id``/``to_route_id`` (route-to-route), rows at
 entrances, generic nodes or boarding areas (``location_type`` 2-4) and rows at
 stops that are unknown or were dropped (impossible coordinates) are not
 applied; each kind is counted in the feed's stats and described in its
@@ -115,7 +116,6 @@ def read_transfers(
             f"{where} line {row + 2}: min_transfer_time {seconds[row]} is negative: "
             "give seconds >= 0."
         )
-    seconds = np.where(kind == 2, seconds, 0)
 
     def named(columns: tuple[str, str]) -> np.ndarray:
         mask = np.zeros(len(table), dtype=bool)
@@ -128,9 +128,9 @@ def read_transfers(
     from_type = table["from_stop_id"].map(location).to_numpy()
     to_type = table["to_stop_id"].map(location).to_numpy()
     at_stops = np.isin(from_type, (0, 1)) & np.isin(to_type, (0, 1))
-    trip_specific = named(("from_trip_id", "to_trip_id"))
-    in_seat = ~trip_specific & (kind >= 4)
-    route_specific = ~trip_specific & ~in_seat & named(("from_route_id", "to_route_id"))
+    in_seat = kind >= 4
+    trip_specific = ~in_seat & named(("from_trip_id", "to_trip_id"))
+    route_specific = ~in_seat & ~trip_specific & named(("from_route_id", "to_route_id"))
     ignored = trip_specific | in_seat | route_specific
     not_at_stops = ~ignored & ~at_stops
     usable = ~ignored & ~not_at_stops
@@ -144,9 +144,9 @@ def read_transfers(
         transfers_not_at_stops=int(not_at_stops.sum()),
     )
     for count, what in (
+        (in_seat, "in-seat (transfer_type 4/5)"),
         (trip_specific, "trip-to-trip (from_trip_id/to_trip_id)"),
         (route_specific, "route-to-route (from_route_id/to_route_id)"),
-        (in_seat, "in-seat (transfer_type 4/5)"),
         (not_at_stops, "not between stops or stations of the feed (unknown or dropped stops, "
                        "entrances, nodes or boarding areas)"),
     ):  # fmt: skip

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from accessibility.errors import InputError
 from accessibility.gtfs import Timetable
 from accessibility.routing import raptor
 from accessibility.routing.modes import TransportMode, route_type_mode
@@ -109,9 +110,43 @@ def raptor_network(network: TransportNetwork, request: TravelRequest) -> tuple:
     """
     if not request.transit_modes:
         return empty_network(network.n_stops)
+    check_covered(network.timetable(request.date), request)
     key = ("raptor_network", request.date, request.speed_walking,
            tuple(sorted(request.transit_modes)))
     return network.memo(key, lambda: _build_raptor_network(network, request))
+
+
+def check_covered(timetable: Timetable, request: TravelRequest) -> None:
+    """Reject a request that needs departures beyond what the timetable of its date holds.
+
+    The timetable of a date includes the next day's trips leaving before
+    06:00 (:attr:`Timetable.latest_departure_s`), so an evening window that
+    crosses midnight (23:00 + 60 min, trips of up to 2 h) is routed whole.
+    A request whose window plus ``max_time`` reaches later would be cut
+    silently; it raises instead.
+
+    Raises
+    ------
+    InputError
+        Naming the window, ``max_time`` and what to change.
+    """
+    end = request.departure_seconds + request.n_minutes * 60 + request.max_time_seconds
+    if end <= timetable.latest_departure_s:
+        return
+    limit = timetable.latest_departure_s - 86_400
+    raise InputError(
+        f"The departure window {request.departure:%Y-%m-%d %H:%M} + {request.n_minutes} min "
+        f"with max_time {request.max_time_seconds // 60} min needs trips until "
+        f"{_clock(end)}, but the timetable of {timetable.date.isoformat()} holds the next "
+        f"day's trips only until {_clock(86_400 + limit)}: start the window on the next day "
+        "(its trips after midnight are then included), or shorten the window or max_time."
+    )
+
+
+def _clock(seconds: int) -> str:
+    """Seconds since midnight as ``HH:MM`` (``+1 d`` after midnight)."""
+    days, rest = divmod(int(seconds), 86_400)
+    return f"{rest // 3600:02d}:{rest % 3600 // 60:02d}" + (f" (+{days} d)" if days else "")
 
 
 def pattern_mask(timetable: Timetable, request: TravelRequest) -> np.ndarray | None:
