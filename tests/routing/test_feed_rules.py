@@ -159,3 +159,19 @@ def test_trip_passing_48_hours_runs_two_days_later(tmp_path) -> None:
     assert _minutes(network, 5.05, 5.1, dt.datetime(2019, 5, 15, 0, 0)) == (30, 30)
     # On Tuesday it leaves A at 23:50.
     assert _minutes(network, 5.0, 5.1, dt.datetime(2019, 5, 14, 23, 45)) == (45, 45)
+
+
+@pytest.mark.parametrize(("start", "minutes"), [("06:00:00", 35), ("06:05:00", 40)])
+def test_frequencies_without_exact_times_run_as_if_scheduled_from_start_time(
+    tmp_path, start, minutes
+) -> None:
+    """exact_times=0 ("every 20 minutes"): departures at start_time + k x headway, as if
+    timetabled (R5 draws random phases instead). From A at 06:05 with start 06:00 the
+    06:20 is caught (C at 06:40: 35 min); with start 06:05 the 06:05 is missed by the
+    board slack and the 06:25 taken (40 min)."""
+    files = _feed("F,10:00:00,10:00:00,A,1,,\nF,10:20:00,10:20:00,C,2,,\n", "R1,TUE,F\n")
+    files["frequencies.txt"] = (
+        f"trip_id,start_time,end_time,headway_secs,exact_times\nF,{start},07:00:00,1200,0\n"
+    )
+    network = _network(tmp_path, files)
+    assert _minutes(network, 5.0, 5.1, dt.datetime(2019, 5, 14, 6, 5)) == (minutes, minutes)
