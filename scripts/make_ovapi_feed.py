@@ -172,7 +172,7 @@ def build_feed(demo: Path = DEMO) -> dict[str, pd.DataFrame]:
               FIRST_DATE.strftime("%Y%m%d"), LAST_DATE.strftime("%Y%m%d"), "synthetic-1")],
             columns=COLUMNS["feed_info.txt"].split(","),
         ),  # fmt: skip
-        "transfers.txt": _transfers(read("transfers.txt"), trips),
+        "transfers.txt": _transfers(read("transfers.txt"), trips, stop_times),
         "shapes.txt": shapes,
     }
 
@@ -480,17 +480,24 @@ def _blocks(trips: pd.DataFrame, stop_times: pd.DataFrame) -> list[str]:
     return [block_of[t] for t in trips["trip_id"]]
 
 
-def _transfers(demo_transfers: pd.DataFrame, trips: pd.DataFrame) -> pd.DataFrame:
+def _transfers(demo_transfers: pd.DataFrame, trips: pd.DataFrame,
+               stop_times: pd.DataFrame) -> pd.DataFrame:  # fmt: skip
     """The demo's stop-to-stop minimum times, and the row kinds gtfs-nl also has."""
     rows = [(r.from_stop_id, r.to_stop_id, "", "", "", "", r.transfer_type, r.min_transfer_time)
             for r in demo_transfers.itertuples()]  # fmt: skip
     ic = trips.loc[trips["route_id"] == "IC", "trip_id"].tolist()
-    bus = trips.loc[trips["route_id"] == "B140", "trip_id"].tolist()
+    bus = trips[trips["route_id"] == "B140"]
+    # Two consecutive trips of one bus 140 vehicle, and the terminus where they meet.
+    starts = stop_times.groupby("trip_id")["departure_time"].first()
+    ends = stop_times.groupby("trip_id")["stop_id"].last()
+    block = bus.assign(start=bus["trip_id"].map(starts)).sort_values("start", kind="stable")
+    first, second = next(g["trip_id"].tolist()[:2] for _, g in block.groupby("block_id")
+                         if len(g) >= 2)  # fmt: skip
     rows += [
         # A timed (guaranteed) connection from the evening intercity to bus 140.
-        ("VST", "VST_B", "", "", ic[0], bus[-1], "1", ""),
-        # In-seat: two trips of one vehicle at the terminus.
-        ("ZR_B", "ZR_B", "", "", bus[0], bus[1], "4", ""),
+        ("VST", "VST_B", "", "", ic[0], bus["trip_id"].iloc[-1], "1", ""),
+        # In-seat: the passengers stay on board from one trip to the vehicle's next.
+        (ends[first], ends[first], "", "", first, second, "4", ""),
         # Route-to-route minimum time at the station.
         ("VST", "VST_B", "SPR", "B1", "", "", "2", "240"),
         # A rule at a stop with impossible coordinates (dropped by a clip).
