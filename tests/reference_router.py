@@ -13,10 +13,15 @@ Nodes (all labelled with a clock time in seconds):
 
 Edges: origin -> ready (access walk, or walk-only to dest); ready -> on
 (any trip at that stop departing at least ``board_slack`` after, rides + 1,
-only when rides < max_rides); on -> on (stay on board); on -> off (alight);
-off -> ready (one transfer walk: to another stop, or staying with the
-``transfers.txt`` minimum for the same stop, 0 by default); off -> dest
-(egress walk).
+only when rides < max_rides and the trip's pickup is allowed there); on -> on
+(stay on board); on -> off (alight, only where the trip's drop-off is
+allowed); off -> ready (one transfer walk: to another stop, or staying with
+the ``transfers.txt`` minimum for the same stop, 0 by default; none where
+``transfers.txt`` forbids it); off -> dest (egress walk).
+
+A trip is ``(stops, arrivals, departures)`` or ``(stops, arrivals,
+departures, pickup, drop_off)`` with one bool per stop (True: boarding /
+alighting allowed; all True when not given).
 """
 
 from __future__ import annotations
@@ -32,17 +37,26 @@ def walk_seconds(metres: float, speed_kmh: float) -> int:
     return int(math.floor(metres / (speed_kmh / 3.6) + 0.5))
 
 
+def rules(trip: tuple) -> tuple[list[bool], list[bool]]:
+    """Pickup and drop-off flags of a trip (all allowed when it gives none)."""
+    if len(trip) == 5:
+        return list(trip[3]), list(trip[4])
+    return [True] * len(trip[0]), [True] * len(trip[0])
+
+
 def transfer_table(
     n_stops: int,
     walk_m: dict[tuple[int, int], float],
     min_transfer_s: dict[tuple[int, int], int],
     speed_kmh: float,
+    forbidden: set[tuple[int, int]] = frozenset(),
 ) -> dict[int, dict[int, int]]:
     """Transfer seconds per (from, to) stop, the rule of the engine.
 
     A pair with a street walk and a ``transfers.txt`` row takes the larger of
     both; a pair with one of them takes that one; staying at a stop takes its
-    ``transfers.txt`` minimum or 0.
+    ``transfers.txt`` minimum or 0. A ``forbidden`` pair (``transfers.txt``
+    type 3) has no transfer at all, also ``(s, s)``.
     """
     table: dict[int, dict[int, int]] = {s: {s: 0} for s in range(n_stops)}
     for (a, b), m in walk_m.items():
@@ -53,6 +67,8 @@ def transfer_table(
             table[a][a] = sec
         else:
             table[a][b] = max(table[a].get(b, 0), sec)
+    for a, b in forbidden:
+        table[a].pop(b, None)
     return table
 
 
@@ -70,14 +86,16 @@ def earliest_arrivals(
 
     Parameters
     ----------
-    trips : list of (stops, arrivals, departures)
-        Every trip as its stop sequence and times (seconds).
+    trips : list of (stops, arrivals, departures[, pickup, drop_off])
+        Every trip as its stop sequence and times (seconds), optionally with
+        its boarding rules.
     access : {stop: seconds}
     walk : {destination: seconds}
         Walk-only trips from the origin.
     egress : {stop: {destination: seconds}}
     transfers : {from_stop: {to_stop: seconds}}
-        Must contain the same-stop entry of every stop.
+        Every stop needs a row; the same-stop entry is absent where changing
+        vehicles there is forbidden.
     depart : int
         Departure time at the origin (seconds).
     max_rides : int
@@ -88,9 +106,12 @@ def earliest_arrivals(
     {destination: arrival seconds}; destinations never reached are absent.
     """
     boarding: dict[int, list[tuple[int, int, int]]] = {}
-    for g, (stops, _arr, dep) in enumerate(trips):
+    for g, trip in enumerate(trips):
+        stops, dep = trip[0], trip[2]
+        pickup = rules(trip)[0]
         for i, s in enumerate(stops[:-1]):
-            boarding.setdefault(s, []).append((dep[i], g, i))
+            if pickup[i]:
+                boarding.setdefault(s, []).append((dep[i], g, i))
     best: dict[tuple, float] = {}
     heap: list[tuple[float, tuple]] = []
 
@@ -119,8 +140,9 @@ def earliest_arrivals(
                     push(dep, ("on", g, i, rides + 1))
         elif kind == "on":
             _, g, i, rides = node
-            stops, arr, dep = trips[g]
-            push(arr[i + 1], ("off", stops[i + 1], rides))
+            stops, arr, dep = trips[g][:3]
+            if rules(trips[g])[1][i + 1]:
+                push(arr[i + 1], ("off", stops[i + 1], rides))
             if i + 1 < len(stops) - 1:
                 push(dep[i + 1], ("on", g, i + 1, rides))
         elif kind == "off":
@@ -172,16 +194,53 @@ def travel_times(
     return out
 
 
+def nearest_travel_times(
+    trips: list[tuple],
+    access: dict[int, int],
+    walk: dict[int, int],
+    egress: dict[int, dict[int, int]],
+    transfers: dict[int, dict[int, int]],
+    dep_start: int,
+    n_minutes: int,
+    max_time: int,
+    wait_at_origin: bool = True,
+) -> list[float]:
+    """Travel time (seconds, ``inf`` if above ``max_time``) to the nearest destination per minute.
+
+    The rule of the nearest-facility search: the arrival at minute ``k`` is
+    the earliest arrival at any destination over departures at or after
+    ``k``; without ``wait_at_origin`` it counts from the latest minute at or
+    after ``k`` that still reaches that arrival. Rides are not limited.
+    """
+    rides = len(trips) + 1  # an earliest arrival never boards a trip twice
+    nearest = []
+    for k in range(n_minutes):
+        ea = earliest_arrivals(trips, access, walk, egress, transfers, dep_start + 60 * k, rides)
+        nearest.append(min(ea.values(), default=INF))
+    out = [INF] * n_minutes
+    for k in range(n_minutes):
+        arrive = min(nearest[k:])
+        if arrive == INF:
+            continue
+        latest = max(j for j in range(k, n_minutes) if nearest[j] == arrive)
+        start = dep_start + 60 * (k if wait_at_origin else latest)
+        if arrive - start <= max_time:
+            out[k] = arrive - start
+    return out
+
+
 def make_timetable(
     n_stops: int,
-    trips: list[tuple[list[int], list[int], list[int]]],
+    trips: list[tuple],
     min_transfer_s: dict[tuple[int, int], int] | None = None,
+    forbidden: set[tuple[int, int]] = frozenset(),
 ):
     """Build a :class:`accessibility.gtfs.Timetable` straight from trips.
 
-    Trips with the same stop sequence share a pattern unless one overtakes
-    another (then it gets a pattern of its own), as the Timetable layout asks.
-    ``min_transfer_s`` gives ``transfers.txt`` rows ``{(from, to): seconds}``.
+    Trips with the same stop sequence and boarding rules share a pattern
+    unless one overtakes another (then it gets a pattern of its own), as the
+    Timetable layout asks. ``min_transfer_s`` gives ``transfers.txt`` rows
+    ``{(from, to): seconds}``, ``forbidden`` its type 3 pairs.
     """
     import datetime as dt
 
@@ -189,11 +248,12 @@ def make_timetable(
 
     from accessibility.gtfs import Timetable
 
-    patterns: list[tuple[tuple[int, ...], list[int]]] = []
+    patterns: list[tuple[tuple, list[int]]] = []
     for g in sorted(range(len(trips)), key=lambda g: (trips[g][2][0], trips[g][1][0])):
-        stops, arr, dep = trips[g]
-        for pstops, members in patterns:
-            if pstops == tuple(stops):
+        stops, arr, dep = trips[g][:3]
+        key = (tuple(stops), *map(tuple, rules(trips[g])))
+        for pkey, members in patterns:
+            if pkey == key:
                 last = trips[members[-1]]
                 if all(a >= b for a, b in zip(arr, last[1], strict=True)) and all(
                     a >= b for a, b in zip(dep, last[2], strict=True)
@@ -201,9 +261,11 @@ def make_timetable(
                     members.append(g)
                     break
         else:
-            patterns.append((tuple(stops), [g]))
-    pattern_stop_ptr = np.cumsum([0] + [len(p[0]) for p in patterns]).astype(np.int64)
-    pattern_stops = np.array([s for p in patterns for s in p[0]], dtype=np.int32)
+            patterns.append((key, [g]))
+    pattern_stop_ptr = np.cumsum([0] + [len(p[0][0]) for p in patterns]).astype(np.int64)
+    pattern_stops = np.array([s for p in patterns for s in p[0][0]], dtype=np.int32)
+    pattern_pickup = np.array([f for p in patterns for f in p[0][1]], dtype=bool)
+    pattern_drop_off = np.array([f for p in patterns for f in p[0][2]], dtype=bool)
     pattern_trip_ptr = np.cumsum([0] + [len(p[1]) for p in patterns]).astype(np.int64)
     order = [g for p in patterns for g in p[1]]
     lengths = [len(trips[g][0]) for g in order]
@@ -222,6 +284,8 @@ def make_timetable(
         stop_lon=np.zeros(n_stops),
         pattern_stop_ptr=pattern_stop_ptr,
         pattern_stops=pattern_stops,
+        pattern_pickup=pattern_pickup,
+        pattern_drop_off=pattern_drop_off,
         pattern_trip_ptr=pattern_trip_ptr,
         pattern_route_type=np.full(len(patterns), 3, dtype=np.int16),
         pattern_route_ids=np.array([f"r{p}" for p in range(len(patterns))]),
@@ -232,4 +296,5 @@ def make_timetable(
         transfer_ptr=np.cumsum(t_ptr),
         transfer_to=np.array([b for (_a, b), _ in rows], dtype=np.int32),
         transfer_seconds=np.array([sec for _, sec in rows], dtype=np.int32),
+        forbidden_transfers=np.array(sorted(forbidden), dtype=np.int32).reshape(-1, 2),
     )

@@ -63,6 +63,26 @@ def gtfs_info_command(
         ),
         ("frequencies rows", [f"{s.frequencies:,}" for s in info.feeds]),
         (
+            "no pickup / no drop-off (type 1)",
+            [f"{s.no_pickup:,} / {s.no_drop_off:,}" for s in info.feeds],
+        ),
+        (
+            "pickup / drop-off on request (2, 3)",
+            [f"{s.pickup_on_request:,} / {s.drop_off_on_request:,}" for s in info.feeds],
+        ),
+        (
+            "stations / platforms in them / platform_code",
+            [
+                f"{s.stations:,} / {s.platforms_in_stations:,} / {s.platform_codes:,}"
+                for s in info.feeds
+            ],
+        ),
+        (
+            "transfers.txt applied / not possible",
+            [f"{s.transfer_rules:,} / {s.transfers_not_possible:,}" for s in info.feeds],
+        ),
+        ("transfers.txt ignored", [_ignored(s.transfers_ignored) for s in info.feeds]),
+        (
             "service dates",
             [
                 f"{s.first_date.isoformat()}..{s.last_date.isoformat()}" if s.first_date else "none"
@@ -74,7 +94,8 @@ def gtfs_info_command(
         rows += [
             ("trips on date", [f"{s.trips_on_date:,}" for s in info.feeds]),
             ("  from frequencies", [f"{s.frequency_trips:,}" for s in info.feeds]),
-            ("  from previous day", [f"{s.previous_day_trips:,}" for s in info.feeds]),
+            ("  from previous days", [f"{s.previous_day_trips:,}" for s in info.feeds]),
+            ("  from next day (before 06:00)", [f"{s.next_day_trips:,}" for s in info.feeds]),
             ("interpolated stop_times", [f"{s.interpolated_stop_times:,}" for s in info.feeds]),
             ("patterns", [f"{s.patterns:,}" for s in info.feeds]),
         ]
@@ -83,6 +104,11 @@ def gtfs_info_command(
         table.add_row(label, *values)
     console.print(table)
     for summary in info.feeds:
+        if summary.station_platforms:
+            shown = "; ".join(
+                f"{name} ({', '.join(codes)})" for name, codes in summary.station_platforms
+            )
+            console.print(f"{summary.feed_id}: platform_code per station: {shown}")
         for problem in summary.problems:
             console.print(f"[yellow]{summary.feed_id}: {problem}[/yellow]")
 
@@ -95,6 +121,11 @@ def _parse_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise InputError(f"--date {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def _ignored(counts: dict[str, int]) -> str:
+    """Rows of transfers.txt not applied, by kind ("none" when all were applied)."""
+    return ", ".join(f"{kind} {n:,}" for kind, n in counts.items()) or "none"
 
 
 def _agencies(names: list[str]) -> str:

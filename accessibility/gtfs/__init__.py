@@ -8,7 +8,8 @@ Typical use::
 
 Modules, in the order the data flows: :mod:`.tables` (CSV parsing helpers),
 :mod:`.reader` (one feed's files, validated), :mod:`.stop_times`
-(interpolation), :mod:`.feed` (merged feeds), :mod:`.service` (service days),
+(interpolation), :mod:`.transfers` (``transfers.txt`` rules), :mod:`.feed`
+(merged feeds), :mod:`.service` (service days),
 :mod:`.trips` (trips of one date, frequencies expanded), :mod:`.patterns`
 (trip patterns), :mod:`.timetable` (the arrays) and :mod:`.summary` (a
 summary for ``gtfs-info``).

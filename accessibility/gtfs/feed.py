@@ -2,9 +2,9 @@
 
 All ids of the merged feed are prefixed with their feed id (``"poa_eptc:1511"``).
 Problems that do not stop the analysis (stops with impossible coordinates,
-stop times at such stops, trips left with fewer than two stops, unsupported
-transfers) are dropped, counted in :attr:`GtfsFeed.stats`, described in
-:attr:`GtfsFeed.problems` and logged as warnings.
+stop times at such stops, trips left with fewer than two stops, transfers the
+engines cannot apply) are dropped, counted in :attr:`GtfsFeed.stats`,
+described in :attr:`GtfsFeed.problems` and logged as warnings.
 """
 
 from __future__ import annotations
@@ -47,15 +47,22 @@ class GtfsFeed:
     stops : pandas.DataFrame
         Stops with valid coordinates (invalid boarding stops dropped):
         ``stop_id, stop_name, stop_lat, stop_lon`` (degrees), ``location_type``
-        (int), ``parent_station``.
+        (int: 0 stop or platform, 1 station, 2 entrance, 3 generic node, 4
+        boarding area; only 0 is boarded), ``parent_station`` (the station
+        grouping a platform), ``platform_code``.
     stop_times : pandas.DataFrame
         Sorted by trip (in ``trips`` order) and ``stop_sequence``; complete
         ``arrival_time``/``departure_time`` in seconds (int64, may exceed
-        86400), ``interpolated`` (bool) marking interpolated times and
-        ``stop_index`` (int32): the stop's row in :func:`valid_stops`.
+        86400), ``interpolated`` (bool) marking interpolated times,
+        ``stop_index`` (int32): the stop's row in :func:`valid_stops`, and
+        ``pickup_type`` / ``drop_off_type`` (int8, 0 when not given; 1 forbids
+        boarding / alighting there).
     transfers : pandas.DataFrame
-        Usable stop-to-stop transfers: ``from_stop_id, to_stop_id,
-        min_transfer_time`` (seconds).
+        Stop-to-stop transfer rules between boarding stops, one row per
+        ordered pair (station rows expanded to their platforms):
+        ``from_stop_id, to_stop_id, min_transfer_time`` (seconds) and
+        ``not_possible`` (bool, ``transfer_type`` 3). See
+        :mod:`accessibility.gtfs.transfers` for what is applied and ignored.
     trip_row_ptr : numpy.ndarray of int64, shape (n_trips + 1,)
         Trip ``i`` of ``trips`` owns rows ``trip_row_ptr[i]:trip_row_ptr[i+1]``
         of ``stop_times``.
@@ -172,13 +179,14 @@ def valid_stops(feed: GtfsFeed) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``stop_id`` (feed-prefixed), ``stop_name``, ``stop_lat``,
-        ``stop_lon`` (degrees) and ``feed_id``; index 0..n_stops-1 equals the
-        stop index used in the timetable.
+        ``stop_lon`` (degrees), ``feed_id``, ``parent_station`` (feed-prefixed
+        station id, '' when none) and ``platform_code``; index 0..n_stops-1
+        equals the stop index used in the timetable.
     """
     boarding = feed.stops[feed.stops["location_type"] == 0]
-    return boarding[["stop_id", "stop_name", "stop_lat", "stop_lon", "feed_id"]].reset_index(
-        drop=True
-    )
+    columns = ["stop_id", "stop_name", "stop_lat", "stop_lon", "feed_id", "parent_station",
+               "platform_code"]  # fmt: skip
+    return boarding[columns].reset_index(drop=True)
 
 
 def feed_date_range(feed: GtfsFeed, feed_id: str) -> tuple[dt.date, dt.date] | None:

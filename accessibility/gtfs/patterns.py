@@ -19,6 +19,8 @@ class PatternArrays:
 
     pattern_stop_ptr: np.ndarray
     pattern_stops: np.ndarray
+    pattern_pickup: np.ndarray
+    pattern_drop_off: np.ndarray
     pattern_trip_ptr: np.ndarray
     pattern_route_type: np.ndarray
     pattern_route_ids: np.ndarray
@@ -34,6 +36,8 @@ def build_patterns(
     stop_index: np.ndarray,
     arrival: np.ndarray,
     departure: np.ndarray,
+    pickup: np.ndarray,
+    drop_off: np.ndarray,
     template_route_ids: np.ndarray,
     template_route_types: np.ndarray,
     instance_template: np.ndarray,
@@ -42,7 +46,8 @@ def build_patterns(
 ) -> PatternArrays:
     """Group trip instances into patterns without overtaking.
 
-    Trips with the same route and stop sequence share a pattern. Within a
+    Trips with the same route, stop sequence and boarding rules (where
+    pickup and drop-off are allowed) share a pattern. Within a
     pattern trips are sorted by departure at the first stop (then by arrival
     at the last stop, then id) and greedily assigned to the first sub-pattern
     whose last trip departs and arrives no later at every stop; a trip that fits
@@ -56,6 +61,9 @@ def build_patterns(
         Stop index per row.
     arrival, departure : numpy.ndarray of int64
         Template times per row, seconds.
+    pickup, drop_off : numpy.ndarray of bool
+        Per row: boarding / alighting allowed (``pickup_type`` /
+        ``drop_off_type`` not 1).
     template_route_ids : numpy.ndarray of str, shape (n_templates,)
     template_route_types : numpy.ndarray of int, shape (n_templates,)
     instance_template : numpy.ndarray of int64, shape (n_trips,)
@@ -69,10 +77,13 @@ def build_patterns(
     PatternArrays
     """
     n_templates = len(row_ptr) - 1
-    keys: dict[tuple[str, bytes], int] = {}
+    keys: dict[tuple[str, bytes, bytes], int] = {}
     template_pattern = np.empty(n_templates, dtype=np.int64)
+    # Boarding rules as one byte per row: bit 0 pickup, bit 1 drop-off allowed.
+    rules = (np.asarray(pickup, dtype=np.uint8) | (np.asarray(drop_off, dtype=np.uint8) << 1))
     for t in range(n_templates):
-        key = (str(template_route_ids[t]), stop_index[row_ptr[t] : row_ptr[t + 1]].tobytes())
+        rows = slice(row_ptr[t], row_ptr[t + 1])
+        key = (str(template_route_ids[t]), stop_index[rows].tobytes(), rules[rows].tobytes())
         template_pattern[t] = keys.setdefault(key, len(keys))
     # A representative template (the first) of every pattern, for its stops.
     _, first_of_pattern = np.unique(template_pattern, return_index=True)
@@ -108,7 +119,8 @@ def build_patterns(
     stops_per_pattern = row_ptr[templates + 1] - row_ptr[templates]
     pattern_stop_ptr = np.zeros(n_patterns + 1, dtype=np.int64)
     pattern_stop_ptr[1:] = np.cumsum(stops_per_pattern)
-    pattern_stops = stop_index[_ranges(row_ptr[templates], stops_per_pattern)].astype(np.int32)
+    pattern_rows = _ranges(row_ptr[templates], stops_per_pattern)
+    pattern_stops = stop_index[pattern_rows].astype(np.int32)
     trips_per_pattern = np.array([len(s) for s in sub_orders], dtype=np.int64)
     pattern_trip_ptr = np.zeros(n_patterns + 1, dtype=np.int64)
     pattern_trip_ptr[1:] = np.cumsum(trips_per_pattern)
@@ -123,6 +135,8 @@ def build_patterns(
     return PatternArrays(
         pattern_stop_ptr=pattern_stop_ptr,
         pattern_stops=pattern_stops,
+        pattern_pickup=np.asarray(pickup, dtype=bool)[pattern_rows],
+        pattern_drop_off=np.asarray(drop_off, dtype=bool)[pattern_rows],
         pattern_trip_ptr=pattern_trip_ptr,
         pattern_route_type=np.asarray(template_route_types[templates], dtype=np.int16),
         pattern_route_ids=np.asarray(template_route_ids[templates]).astype(str),

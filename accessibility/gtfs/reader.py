@@ -26,6 +26,7 @@ from accessibility.gtfs.tables import (
     parse_ints,
     parse_times,
 )
+from accessibility.gtfs.transfers import read_transfers
 
 FEED_TABLES = (
     "agency",
@@ -50,6 +51,20 @@ PLAUSIBLE_MARGIN_DEG = 10.0
 ZERO_COORD_DEG = 1e-6
 
 _EXAMPLES = 3
+
+#: ``pickup_type`` / ``drop_off_type`` values: 1 forbids boarding / alighting;
+#: 2 (phone the agency) and 3 (coordinate with the driver) allow it on request.
+NOT_AVAILABLE = 1
+PHONE_AGENCY = 2
+
+#: What ``stops.location_type`` values mean.
+LOCATION_TYPES = {
+    0: "stop or platform",
+    1: "station",
+    2: "station entrance or exit",
+    3: "generic node",
+    4: "boarding area",
+}
 
 
 @dataclass
@@ -99,7 +114,7 @@ def read_one_feed(path: Path, feed_id: str) -> FeedPart:
     calendar = _read_calendar(source)
     calendar_dates = _read_calendar_dates(source)
     frequencies = _read_frequencies(source, trips, stats, problems)
-    transfers = _read_transfers(source, stops, stats, problems)
+    transfers = read_transfers(source, stops, stats, problems)
     no_calendar = ~trips["service_id"].isin(
         pd.concat([calendar["service_id"], calendar_dates["service_id"]])
     )
@@ -186,7 +201,7 @@ def _read_stops(
     where = source.where("stops.txt")
     table = source.read("stops.txt", ("stop_id", "stop_lat", "stop_lon"))
     check_unique(table["stop_id"], where, "stop_id")
-    for column in ("stop_name", "parent_station"):
+    for column in ("stop_name", "parent_station", "platform_code"):
         if column not in table.columns:
             table[column] = ""
     location = (
@@ -228,6 +243,7 @@ def _read_stops(
     stats["dropped_stops"] = int(dropped.sum())
     stats["stops"] = int((boarding & ~dropped).sum())
     stats["stations_and_other_locations"] = int((~boarding).sum())
+    _count_stations(table, location, boarding & ~dropped, where, stats, problems)
     keep = ~dropped
     stops = pd.DataFrame(
         {
@@ -237,9 +253,39 @@ def _read_stops(
             "stop_lon": lon[keep],
             "location_type": location[keep],
             "parent_station": table.loc[keep, "parent_station"].to_numpy(),
+            "platform_code": table.loc[keep, "platform_code"].to_numpy(),
         }
     )
     return stops, table.loc[dropped, "stop_id"].to_numpy()
+
+
+def _count_stations(
+    table: pd.DataFrame,
+    location: np.ndarray,
+    kept_boarding: np.ndarray,
+    where: str,
+    stats: dict[str, int],
+    problems: list[str],
+) -> None:
+    """Count stations, platforms grouped under them and platform codes; flag bad parents.
+
+    ``location_type`` 1 (station), 2 (entrance), 3 (generic node) and 4
+    (boarding area) are never boarded; a boarding stop's ``parent_station``
+    names the station it belongs to.
+    """
+    stats["stations"] = int((location == 1).sum())
+    parent = table["parent_station"].to_numpy()
+    in_station = kept_boarding & (parent != "")
+    stats["platforms_in_stations"] = int(in_station.sum())
+    stats["platform_codes"] = int((kept_boarding & (table["platform_code"] != "").to_numpy()).sum())
+    stations = table.loc[location == 1, "stop_id"]
+    orphan = in_station & ~np.isin(parent, stations.to_numpy())
+    if orphan.any():
+        problems.append(
+            f"{int(orphan.sum())} stop(s) in {where} name a parent_station that is not a "
+            f"station (location_type 1) of the file ({_examples(table.loc[orphan, 'stop_id'])}); "
+            "they are routed as stops of their own"
+        )
 
 
 def _read_routes(source: FeedSource) -> pd.DataFrame:
@@ -297,7 +343,7 @@ def _read_stop_times(
     boarding_of = np.append(np.where(is_boarding, np.cumsum(is_boarding) - 1, -1), -1)
     at_dropped = position >= len(stops)
     stop_pos = boarding_of[np.minimum(position, len(stops))]
-    at_non_boarding = ~at_dropped & (stop_pos < 0)
+    _reject_stations(table, ~at_dropped & (stop_pos < 0), stops, position, where)
 
     arrival = parse_times(table["arrival_time"], where, "arrival_time")
     departure = parse_times(table["departure_time"], where, "departure_time")
@@ -307,10 +353,12 @@ def _read_stop_times(
         if "shape_dist_traveled" in table.columns
         else np.full(len(table), np.nan)
     )
+    pickup = _boarding_rule(table, "pickup_type", where)
+    drop_off = _boarding_rule(table, "drop_off_type", where)
     order = np.lexsort((sequence, trip))
     trip, arrival, departure = trip[order], arrival[order], departure[order]
     sequence, shape_dist, stop_pos = sequence[order], shape_dist[order], stop_pos[order]
-    at_dropped, at_non_boarding = at_dropped[order], at_non_boarding[order]
+    pickup, drop_off, at_dropped = pickup[order], drop_off[order], at_dropped[order]
     trip_ids = trips["trip_id"].to_numpy()
     dup = np.flatnonzero((trip[1:] == trip[:-1]) & (sequence[1:] == sequence[:-1]))
     if len(dup):
@@ -326,13 +374,7 @@ def _read_stop_times(
             f"removed {int(at_dropped.sum())} stop time(s) at dropped stops from {where}; "
             "their trips keep their other stops"
         )
-    if at_non_boarding.any():
-        examples = _examples(np.unique(table["stop_id"].to_numpy()[order][at_non_boarding]))
-        problems.append(
-            f"removed {int(at_non_boarding.sum())} stop time(s) at stations or other "
-            f"non-boarding locations from {where} ({examples})"
-        )
-    stats["dropped_stop_times"] = int(at_dropped.sum() + at_non_boarding.sum())
+    stats["dropped_stop_times"] = int(at_dropped.sum())
     keep = stop_pos >= 0
     keep[keep] = trim_untimed_ends(trip[keep], arrival[keep])
     trimmed = int((stop_pos >= 0).sum() - keep.sum())
@@ -352,6 +394,10 @@ def _read_stop_times(
         )
     keep &= ~short[trip]
     trip, arrival, departure, stop_pos = trip[keep], arrival[keep], departure[keep], stop_pos[keep]
+    pickup, drop_off = pickup[keep], drop_off[keep]
+    for name, rule in (("pickup", pickup), ("drop_off", drop_off)):
+        stats[f"no_{name}"] = int((rule == NOT_AVAILABLE).sum())
+        stats[f"{name}_on_request"] = int((rule >= PHONE_AGENCY).sum())
     boarding = stops[is_boarding].reset_index(drop=True)
     lat = boarding["stop_lat"].to_numpy()[stop_pos]
     lon = boarding["stop_lon"].to_numpy()[stop_pos]
@@ -368,11 +414,40 @@ def _read_stop_times(
             "departure_time": departure,
             "interpolated": interpolated,
             "stop_index": stop_pos.astype(np.int32),
+            "pickup_type": pickup.astype(np.int8),
+            "drop_off_type": drop_off.astype(np.int8),
         }
     )
     row_ptr = np.zeros(int((~short).sum()) + 1, dtype=np.int64)
     row_ptr[1:] = np.cumsum(counts[~short])
     return stop_times, trips[~short].reset_index(drop=True), row_ptr
+
+
+def _boarding_rule(table: pd.DataFrame, column: str, where: str) -> np.ndarray:
+    """``pickup_type`` or ``drop_off_type`` per row (0 when the column or value is empty).
+
+    0 regular, 1 none (boarding / alighting forbidden), 2 phone the agency,
+    3 coordinate with the driver. 2 and 3 are routed as regular stops.
+    """
+    if column not in table.columns:
+        return np.zeros(len(table), dtype=np.int64)
+    return parse_ints(table[column], where, column, 0, (0, NOT_AVAILABLE, PHONE_AGENCY, 3))
+
+
+def _reject_stations(
+    table: pd.DataFrame, bad: np.ndarray, stops: pd.DataFrame, position: np.ndarray, where: str
+) -> None:
+    """Raise :class:`GtfsError` naming the first stop time at a station or other non-stop."""
+    if not bad.any():
+        return
+    row = int(np.flatnonzero(bad)[0])
+    kind = int(stops["location_type"].to_numpy()[position[row]])
+    raise GtfsError(
+        f"{where} line {row + 2}: trip_id {table['trip_id'].iloc[row]!r} calls at stop_id "
+        f"{table['stop_id'].iloc[row]!r}, a {LOCATION_TYPES[kind]} (location_type {kind}); "
+        f"{int(bad.sum())} such stop time(s) in the file: stop_times must name stops or "
+        "platforms (location_type 0 or empty), e.g. a platform of that station."
+    )
 
 
 def _read_calendar(source: FeedSource) -> pd.DataFrame:
@@ -456,62 +531,3 @@ def _read_frequencies(
             f"stop times or is not in trips.txt ({_examples(table.loc[~known, 'trip_id'])})"
         )
     return table.loc[known, list(columns)].reset_index(drop=True)
-
-
-def _read_transfers(
-    source: FeedSource, stops: pd.DataFrame, stats: dict[str, int], problems: list[str]
-) -> pd.DataFrame:
-    """transfers.txt (optional): usable stop-to-stop transfers with their minimum time.
-
-    transfer_type 3 (not possible) is left out; 4 and 5 (in-seat) and rows tied
-    to trips or routes are not stop-to-stop transfers and are skipped and counted,
-    as are transfers from or to stations and dropped stops.
-    """
-    columns = ("from_stop_id", "to_stop_id", "min_transfer_time")
-    stats.update(transfers=0, transfers_not_possible=0, transfers_skipped=0)
-    if not source.has("transfers.txt"):
-        table = empty_table(columns)
-        table["min_transfer_time"] = table["min_transfer_time"].astype(np.int64)
-        return table
-    where = source.where("transfers.txt")
-    table = source.read("transfers.txt", ("from_stop_id", "to_stop_id", "transfer_type"))
-    kind = parse_ints(table["transfer_type"], where, "transfer_type", 0, (0, 1, 2, 3, 4, 5))
-    seconds = (
-        parse_ints(table["min_transfer_time"], where, "min_transfer_time", 0)
-        if "min_transfer_time" in table.columns
-        else np.zeros(len(table), dtype=np.int64)
-    )
-    if (seconds < 0).any():
-        row = int(np.flatnonzero(seconds < 0)[0])
-        raise GtfsError(
-            f"{where} line {row + 2}: min_transfer_time {seconds[row]} is negative: "
-            "give seconds >= 0."
-        )
-    boarding = stops.loc[stops["location_type"] == 0, "stop_id"]
-    specific = np.zeros(len(table), dtype=bool)
-    for column in ("from_trip_id", "to_trip_id", "from_route_id", "to_route_id"):
-        if column in table.columns:
-            specific |= (table[column] != "").to_numpy()
-    not_possible = kind == 3
-    at_stops = (
-        table["from_stop_id"].isin(boarding) & table["to_stop_id"].isin(boarding)
-    ).to_numpy()
-    skipped = ~not_possible & (specific | (kind >= 4) | ~at_stops)
-    usable = ~not_possible & ~skipped
-    stats.update(
-        transfers=int(usable.sum()),
-        transfers_not_possible=int(not_possible.sum()),
-        transfers_skipped=int(skipped.sum()),
-    )
-    if skipped.any():
-        problems.append(
-            f"skipped {int(skipped.sum())} row(s) of {where}: trip/route-specific, in-seat, "
-            "or not between two boarding stops with valid coordinates"
-        )
-    return pd.DataFrame(
-        {
-            "from_stop_id": table.loc[usable, "from_stop_id"].to_numpy(),
-            "to_stop_id": table.loc[usable, "to_stop_id"].to_numpy(),
-            "min_transfer_time": seconds[usable],
-        }
-    )

@@ -7,8 +7,11 @@ flat numpy arrays (numba-friendly). It is produced by
 Layout
 ------
 Stops are numbered ``0 .. n_stops-1``. Trips are grouped into *patterns*
-(same stop sequence, no overtaking). Pattern ``p`` visits the stops
-``pattern_stops[pattern_stop_ptr[p]:pattern_stop_ptr[p+1]]`` and owns the trips
+(same route, stop sequence and boarding rules, no overtaking). Pattern ``p``
+visits the stops ``pattern_stops[pattern_stop_ptr[p]:pattern_stop_ptr[p+1]]``;
+``pattern_pickup`` and ``pattern_drop_off`` (same positions) say whether its
+trips may be boarded / left at each of them (GTFS ``pickup_type`` /
+``drop_off_type`` 1 forbids it, 0, 2 and 3 allow it). The pattern owns the trips
 ``pattern_trip_ptr[p] .. pattern_trip_ptr[p+1]-1`` (global trip indices), sorted
 so that at every stop of the pattern departures are non-decreasing (a binary
 search for the first boardable trip is valid). Trip ``g`` with ``S`` stops keeps
@@ -16,8 +19,16 @@ its times at ``arrival[trip_time_ptr[g] : trip_time_ptr[g] + S]`` (likewise
 ``departure``).
 
 Times are integer seconds relative to midnight of the analysis date. Trips of
-the previous service day that run past midnight appear with their times shifted
-by -86400 s (only when some of their times fall on the analysis date).
+earlier service days that still run on the analysis date appear with their
+times shifted by -86400 s per day (a trip passing 48:00:00 also two days
+later); trips of the next service day departing before 06:00 appear shifted by
++86400 s. :attr:`Timetable.latest_departure_s` is the end of what the
+timetable covers.
+
+Transfers from ``transfers.txt`` are two lists: allowed pairs with their
+minimum time as CSR rows per from-stop (``transfer_ptr``, ``transfer_to``,
+``transfer_seconds``) and forbidden pairs (``forbidden_transfers``, type 3),
+which remove the street walk between those stops.
 """
 
 from __future__ import annotations
@@ -34,8 +45,9 @@ import pandas as pd
 from accessibility.errors import NoServiceError
 from accessibility.gtfs.feed import GtfsFeed, feed_date_range, read_feeds, valid_stops
 from accessibility.gtfs.patterns import build_patterns
+from accessibility.gtfs.reader import NOT_AVAILABLE
 from accessibility.gtfs.service import nearest_service_date, service_dates
-from accessibility.gtfs.trips import select_trips
+from accessibility.gtfs.trips import NEXT_DAY_HOURS, SECONDS_PER_DAY, select_trips
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +68,9 @@ class Timetable:
     pattern_stop_ptr : numpy.ndarray of int64, shape (n_patterns + 1,)
     pattern_stops : numpy.ndarray of int32
         Stop indices of every pattern, concatenated.
+    pattern_pickup, pattern_drop_off : numpy.ndarray of bool
+        Aligned with ``pattern_stops``: the pattern's trips may be boarded /
+        left at that stop.
     pattern_trip_ptr : numpy.ndarray of int64, shape (n_patterns + 1,)
     pattern_route_type : numpy.ndarray of int16, shape (n_patterns,)
         GTFS ``route_type`` of the pattern's route.
@@ -69,11 +84,14 @@ class Timetable:
     transfer_ptr : numpy.ndarray of int64, shape (n_stops + 1,)
     transfer_to : numpy.ndarray of int32
     transfer_seconds : numpy.ndarray of int32
-        Transfers from ``transfers.txt`` as CSR rows per from-stop (minimum
-        transfer time in seconds; 0 when the feed gives none).
+        Allowed transfers from ``transfers.txt`` as CSR rows per from-stop
+        (minimum transfer time in seconds; 0 when the feed gives none).
+    forbidden_transfers : numpy.ndarray of int32, shape (n_forbidden, 2)
+        ``(from_stop, to_stop)`` pairs that ``transfers.txt`` forbids
+        (``transfer_type`` 3); ``from == to`` forbids changing vehicles there.
     stats : dict
         Counts for reporting: ``interpolated_stop_times``, ``dropped_stops``,
-        ``frequency_trips``, ``previous_day_trips``, ...
+        ``frequency_trips``, ``previous_day_trips``, ``next_day_trips``, ...
     """
 
     date: dt.date
@@ -83,6 +101,8 @@ class Timetable:
     stop_lon: np.ndarray
     pattern_stop_ptr: np.ndarray
     pattern_stops: np.ndarray
+    pattern_pickup: np.ndarray
+    pattern_drop_off: np.ndarray
     pattern_trip_ptr: np.ndarray
     pattern_route_type: np.ndarray
     pattern_route_ids: np.ndarray
@@ -93,6 +113,7 @@ class Timetable:
     transfer_ptr: np.ndarray
     transfer_to: np.ndarray
     transfer_seconds: np.ndarray
+    forbidden_transfers: np.ndarray
     stats: dict = field(default_factory=dict)
 
     @property
@@ -109,6 +130,15 @@ class Timetable:
     def n_trips(self) -> int:
         """Number of trips running on ``date`` (including frequency-expanded ones)."""
         return len(self.trip_ids)
+
+    @property
+    def latest_departure_s(self) -> int:
+        """Seconds since midnight of ``date`` up to which every departure is in the timetable.
+
+        Later departures (of the next service day after 06:00) are not: a
+        request must not need them.
+        """
+        return SECONDS_PER_DAY + NEXT_DAY_HOURS * 3600
 
 
 def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt.date) -> Timetable:
@@ -127,7 +157,7 @@ def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt
         ``stop_ids`` are all boarding stops of the feed, in the order of
         :func:`valid_stops` (independent of ``date``). ``stats`` holds
         ``trips``, ``patterns``, ``frequency_trips``, ``previous_day_trips``,
-        ``interpolated_stop_times`` (rows of this timetable with interpolated
+        ``next_day_trips``, ``interpolated_stop_times`` (rows of this timetable with interpolated
         times), ``overtaking_splits``, ``transfers`` and the feed totals
         ``dropped_stops`` and ``dropped_stop_times``.
 
@@ -162,6 +192,8 @@ def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt
         stop_index=st["stop_index"].to_numpy()[rows],
         arrival=st["arrival_time"].to_numpy()[rows],
         departure=st["departure_time"].to_numpy()[rows],
+        pickup=st["pickup_type"].to_numpy()[rows] != NOT_AVAILABLE,
+        drop_off=st["drop_off_type"].to_numpy()[rows] != NOT_AVAILABLE,
         template_route_ids=route_of_trip.astype(str),
         template_route_types=route_type.loc[route_of_trip].to_numpy(),
         instance_template=template.astype(np.int64),
@@ -171,15 +203,17 @@ def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt
     interpolated_per_template = np.add.reduceat(
         st["interpolated"].to_numpy()[rows].astype(np.int64), sub_ptr[:-1]
     )
-    transfer_ptr, transfer_to, transfer_seconds = _transfer_csr(feed, stops)
+    transfer_ptr, transfer_to, transfer_seconds, forbidden = _transfer_arrays(feed, stops)
     stats = {
         "trips": len(arrays.trip_ids),
         "patterns": len(arrays.pattern_stop_ptr) - 1,
         "frequency_trips": selection.frequency_trips,
         "previous_day_trips": selection.previous_day_trips,
+        "next_day_trips": selection.next_day_trips,
         "interpolated_stop_times": int(interpolated_per_template[template].sum()),
         "overtaking_splits": arrays.overtaking_splits,
         "transfers": len(transfer_to),
+        "forbidden_transfers": len(forbidden),
         "stops": len(stops),
         "dropped_stops": sum(s["dropped_stops"] for s in feed.stats.values()),
         "dropped_stop_times": sum(s["dropped_stop_times"] for s in feed.stats.values()),
@@ -192,6 +226,8 @@ def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt
         stop_lon=stops["stop_lon"].to_numpy(dtype=np.float64),
         pattern_stop_ptr=arrays.pattern_stop_ptr,
         pattern_stops=arrays.pattern_stops,
+        pattern_pickup=arrays.pattern_pickup,
+        pattern_drop_off=arrays.pattern_drop_off,
         pattern_trip_ptr=arrays.pattern_trip_ptr,
         pattern_route_type=arrays.pattern_route_type,
         pattern_route_ids=arrays.pattern_route_ids,
@@ -202,6 +238,7 @@ def build_timetable(feed: GtfsFeed | Sequence[str | Path] | str | Path, date: dt
         transfer_ptr=transfer_ptr,
         transfer_to=transfer_to,
         transfer_seconds=transfer_seconds,
+        forbidden_transfers=forbidden,
         stats=stats,
     )
 
@@ -227,20 +264,23 @@ def _no_service_error(feed: GtfsFeed, date: dt.date) -> NoServiceError:
     )
 
 
-def _transfer_csr(feed: GtfsFeed, stops: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Transfers as CSR rows per from-stop (longest time kept for duplicate pairs)."""
+def _transfer_arrays(
+    feed: GtfsFeed, stops: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Allowed transfers as CSR rows per from-stop, and the forbidden pairs.
+
+    Returns ``(ptr, to, seconds, forbidden)``; pairs are unique (the reader
+    settled duplicates).
+    """
     index = pd.Index(stops["stop_id"])
     frm = index.get_indexer(feed.transfers["from_stop_id"])
     to = index.get_indexer(feed.transfers["to_stop_id"])
-    pairs = pd.DataFrame(
-        {"frm": frm, "to": to, "seconds": feed.transfers["min_transfer_time"].to_numpy()}
-    )
-    pairs = pairs.groupby(["frm", "to"], as_index=False)["seconds"].max()
-    counts = np.bincount(pairs["frm"].to_numpy(), minlength=len(stops))
+    seconds = feed.transfers["min_transfer_time"].to_numpy()
+    banned = feed.transfers["not_possible"].to_numpy(dtype=bool)
+    allowed = np.flatnonzero(~banned)
+    allowed = allowed[np.lexsort((to[allowed], frm[allowed]))]
+    counts = np.bincount(frm[allowed], minlength=len(stops))
     ptr = np.zeros(len(stops) + 1, dtype=np.int64)
     ptr[1:] = np.cumsum(counts)
-    return (
-        ptr,
-        pairs["to"].to_numpy().astype(np.int32),
-        pairs["seconds"].to_numpy().astype(np.int32),
-    )
+    forbidden = np.stack([frm[banned], to[banned]], axis=1).astype(np.int32).reshape(-1, 2)
+    return ptr, to[allowed].astype(np.int32), seconds[allowed].astype(np.int32), forbidden

@@ -1,4 +1,4 @@
-"""Which trips run on a date: service calendars, frequency expansion, previous-day trips.
+"""Which trips run on a date: service calendars, frequency expansion, neighbouring days.
 
 Private helper of :mod:`accessibility.gtfs`. A running trip is a *template*
 (a row of ``feed.trips``, its stop times once) plus a time shift in seconds.
@@ -20,6 +20,16 @@ if TYPE_CHECKING:
 
 SECONDS_PER_DAY = 86_400
 
+#: Trips of the next service day that depart before this hour are part of a
+#: date's timetable (shifted by +24 h): an evening window that crosses
+#: midnight (23:00 + 60 min, trips of up to 2 h) needs them. Requests that
+#: reach later are rejected by the routing layer.
+NEXT_DAY_HOURS = 6
+
+# Id suffix of the trips of the previous, this and the next service day
+# (two days back and more: "@prev2", "@prev3", ...).
+_DAY_SUFFIX = {-1: "@prev", 0: "", 1: "@next"}
+
 
 @dataclass(frozen=True)
 class TripSelection:
@@ -34,9 +44,11 @@ class TripSelection:
     trip_ids : numpy.ndarray of str
         Id of every running trip: the feed trip id, ``"#k"`` appended for the
         k-th (from 0) frequency-expanded departure, ``"@prev"`` appended for
-        trips of the previous service day.
-    frequency_trips, previous_day_trips : int
-        How many of them come from ``frequencies.txt`` / the previous day.
+        trips of the previous service day (``"@prev2"`` two days back, ...),
+        ``"@next"`` for trips of the next day.
+    frequency_trips, previous_day_trips, next_day_trips : int
+        How many of them come from ``frequencies.txt`` / earlier service days /
+        the next service day.
     """
 
     template: np.ndarray
@@ -44,6 +56,7 @@ class TripSelection:
     trip_ids: np.ndarray
     frequency_trips: int
     previous_day_trips: int
+    next_day_trips: int
 
 
 @dataclass(frozen=True)
@@ -64,8 +77,17 @@ def expand_frequencies(
     """Expand ``frequencies.txt`` rows to departures.
 
     Every row gives departures ``start_time, start_time + headway_secs, ...``
-    strictly before ``end_time`` (``exact_times`` 0 and 1 alike); each is a
-    copy of the template trip shifted so that its first departure equals it.
+    strictly before ``end_time``; each is a copy of the template trip shifted
+    so that its first departure equals it.
+
+    ``exact_times`` 0 ("about every n minutes", no fixed times) is expanded
+    exactly like 1: as if the vehicles left at ``start_time`` and every
+    headway after it. R5 instead draws random offsets within the headway for
+    each Monte Carlo iteration, so its percentiles over a window average over
+    the unknown phase; ours take the phase the feed's ``start_time`` gives.
+    A traveller's wait for such a service is therefore between 0 and one
+    headway here, depending on the minute, and not its expectation of half
+    a headway.
 
     Parameters
     ----------
@@ -102,11 +124,17 @@ def expand_frequencies(
 
 
 def select_trips(feed: GtfsFeed, date: dt.date) -> TripSelection:
-    """Trips running on ``date``: its own service plus previous-day trips past midnight.
+    """Trips running on ``date``: its own service, earlier days' trips running into it,
+    and the next day's early trips.
 
-    Trips of the previous service day are kept when their last arrival is at
-    or after 24:00:00; their times are shifted by -86400 s. Trips listed in
-    ``frequencies.txt`` run only as their expanded departures.
+    A trip of service day ``date - n`` (n >= 1) is kept when its last arrival
+    is at or after ``n`` x 24:00:00 (it is still running on ``date``); its
+    times are shifted by ``-n`` x 86400 s. So a trip whose times pass 48:00:00
+    also appears two days later. A trip of ``date + 1`` is kept when it
+    departs before :data:`NEXT_DAY_HOURS` (06:00) that day; its times are
+    shifted by +86400 s, so evening windows that cross midnight see the
+    night and early-morning service. Trips listed in ``frequencies.txt`` run
+    only as their expanded departures.
 
     Parameters
     ----------
@@ -125,10 +153,15 @@ def select_trips(feed: GtfsFeed, date: dt.date) -> TripSelection:
     has_freq = np.zeros(len(feed.trips), dtype=bool)
     has_freq[freq_template] = True
     expanded = expand_frequencies(feed.frequencies, freq_template, first_dep, trip_ids)
+    last_end = max(
+        int(last_arr.max(initial=0)),
+        int((last_arr[expanded.template] + expanded.shift).max(initial=0)),
+    )
+    days_back = last_end // SECONDS_PER_DAY
 
     templates, shifts, ids = [], [], []
-    n_frequency = n_previous = 0
-    for day_offset in (0, -1):
+    counts = {"frequency": 0, "previous": 0, "next": 0}
+    for day_offset in (0, 1, *range(-1, -days_back - 1, -1)):
         day = date + dt.timedelta(days=day_offset)
         services = active_service_ids(feed.calendar, feed.calendar_dates, day)
         running = feed.trips["service_id"].isin(services).to_numpy()
@@ -138,12 +171,18 @@ def select_trips(feed: GtfsFeed, date: dt.date) -> TripSelection:
         shift = np.concatenate([np.zeros(len(plain), dtype=np.int64), expanded.shift[freq_rows]])
         day_ids = np.concatenate([trip_ids[plain], expanded.trip_ids[freq_rows]]).astype(object)
         is_freq = np.arange(len(template)) >= len(plain)
-        if day_offset == -1:
-            keep = last_arr[template] + shift >= SECONDS_PER_DAY
-            template, shift, is_freq = template[keep], shift[keep] - SECONDS_PER_DAY, is_freq[keep]
-            day_ids = day_ids[keep] + "@prev"
-            n_previous = len(template)
-        n_frequency += int(is_freq.sum())
+        if day_offset < 0:
+            keep = last_arr[template] + shift >= -day_offset * SECONDS_PER_DAY
+            counts["previous"] += int(keep.sum())
+        elif day_offset > 0:
+            keep = first_dep[template] + shift < NEXT_DAY_HOURS * 3600
+            counts["next"] = int(keep.sum())
+        else:
+            keep = np.ones(len(template), dtype=bool)
+        template, shift, is_freq = template[keep], shift[keep], is_freq[keep]
+        shift = shift + day_offset * SECONDS_PER_DAY
+        day_ids = day_ids[keep] + _DAY_SUFFIX.get(day_offset, f"@prev{-day_offset}")
+        counts["frequency"] += int(is_freq.sum())
         templates.append(template)
         shifts.append(shift)
         ids.append(day_ids)
@@ -151,6 +190,7 @@ def select_trips(feed: GtfsFeed, date: dt.date) -> TripSelection:
         template=np.concatenate(templates).astype(np.int64),
         shift=np.concatenate(shifts).astype(np.int64),
         trip_ids=np.concatenate(ids).astype(str),
-        frequency_trips=n_frequency,
-        previous_day_trips=n_previous,
+        frequency_trips=counts["frequency"],
+        previous_day_trips=counts["previous"],
+        next_day_trips=counts["next"],
     )

@@ -39,7 +39,7 @@ from accessibility.routing.street_legs import (
     walk_only_metres,
     walk_seconds,
 )
-from accessibility.routing.transit import pattern_mask
+from accessibility.routing.transit import check_covered, pattern_mask
 
 
 def times_to_nearest(
@@ -77,6 +77,8 @@ def times_to_nearest(
     max_s = request.max_time_seconds
     direct = walk_only_metres(network, origins, targets, request.walk_only_limit_m).tocsc()
     timetable = network.timetable(request.date)
+    if request.transit_modes:
+        check_covered(timetable, request)
     start = request.departure_seconds
     departures = start + 60 * np.arange(request.n_minutes, dtype=np.int64)
     conns = _connections(network, request, start, start + request.n_minutes * 60 + max_s)

@@ -16,7 +16,10 @@ points x targets.
 Semantics match the RAPTOR engine: boarding needs ``board_slack`` seconds
 between being at the stop and the vehicle's departure (also at the first
 boarding); after alighting one may walk to a target (egress), board again at
-the same stop, or walk one transfer to another stop and board there. The
+the same stop, or walk one transfer to another stop and board there. A trip
+is boarded only where its pickup is allowed and left only where its drop-off
+is allowed (GTFS ``pickup_type`` / ``drop_off_type`` 1 forbids it; the flags
+of every connection say which, see :data:`CAN_BOARD`, :data:`CAN_ALIGHT`). The
 number of rides is not limited (the RAPTOR default of 8 rides almost never
 binds for trips to the nearest steunpunt).
 
@@ -32,6 +35,11 @@ from accessibility.gtfs import Timetable
 
 #: Sentinel for "unreachable" in integer seconds.
 UNREACHABLE = np.int64(2**62)
+
+#: Bits of a connection's flags: the trip may be boarded at its from-stop /
+#: left at its to-stop.
+CAN_BOARD = np.int8(1)
+CAN_ALIGHT = np.int8(2)
 
 
 def timetable_connections(
@@ -53,6 +61,9 @@ def timetable_connections(
     from_stop, to_stop : numpy.ndarray of int32
     trip : numpy.ndarray of int32
         Global trip index.
+    flags : numpy.ndarray of int8
+        :data:`CAN_BOARD` when the trip may be boarded at ``from_stop``, plus
+        :data:`CAN_ALIGHT` when it may be left at ``to_stop``.
 
     Connections are ordered by departure time, latest first; hops of the same
     trip with equal departure times keep their order along the trip reversed,
@@ -74,6 +85,9 @@ def timetable_connections(
     stop_base = stop_ptr[trip_pattern[trip_of_hop]] + position
     from_stop = timetable.pattern_stops[stop_base].astype(np.int32)
     to_stop = timetable.pattern_stops[stop_base + 1].astype(np.int32)
+    flags = np.where(timetable.pattern_pickup[stop_base], CAN_BOARD, 0) | np.where(
+        timetable.pattern_drop_off[stop_base + 1], CAN_ALIGHT, 0
+    )
     keep = (dep >= earliest_departure) & (dep <= latest_departure)
     order = np.lexsort((-position[keep], -dep[keep]))
     return (
@@ -82,6 +96,7 @@ def timetable_connections(
         from_stop[keep][order],
         to_stop[keep][order],
         trip_of_hop[keep][order].astype(np.int32),
+        flags[keep][order].astype(np.int8),
     )
 
 
@@ -122,6 +137,7 @@ def profile_scan(
     conn_from: np.ndarray,
     conn_to: np.ndarray,
     conn_trip: np.ndarray,
+    conn_flags: np.ndarray,
     n_stops: int,
     n_trips: int,
     egress_seconds: np.ndarray,
@@ -135,8 +151,11 @@ def profile_scan(
 
     Parameters
     ----------
-    conn_dep, conn_arr, conn_from, conn_to, conn_trip : numpy.ndarray
-        Connections from :func:`timetable_connections` (latest first).
+    conn_dep, conn_arr, conn_from, conn_to, conn_trip, conn_flags : numpy.ndarray
+        Connections from :func:`timetable_connections` (latest first), with
+        their boarding rules: a connection without :data:`CAN_BOARD` adds no
+        profile entry at its from-stop, one without :data:`CAN_ALIGHT` offers
+        no egress or transfer at its to-stop (riding on is always possible).
     n_stops, n_trips : int
     egress_seconds : numpy.ndarray of int64, shape (n_stops,)
         Walking time from each stop to its nearest target (``UNREACHABLE``
@@ -145,7 +164,7 @@ def profile_scan(
         Walking transfers between different stops as CSR rows (seconds).
     self_transfer_seconds : numpy.ndarray of int64, shape (n_stops,)
         Minimum time to change vehicles at the same stop (0 unless
-        ``transfers.txt`` sets one).
+        ``transfers.txt`` sets one; a time beyond the day when it forbids it).
     board_slack : int
         Seconds needed between being at a stop and the vehicle's departure.
 
@@ -175,20 +194,22 @@ def profile_scan(
         v = conn_to[k]
         t_arr = conn_arr[k]
         best = trip_best[trip]
-        if egress_seconds[v] < UNREACHABLE:
-            best = min(best, t_arr + egress_seconds[v])
-        best = min(best, _profile_lookup(prof_ready, prof_arrival, prof_ptr[v], prof_len[v],
-                                         t_arr + self_transfer_seconds[v]))
-        for j in range(transfer_ptr[v], transfer_ptr[v + 1]):
-            w = transfer_to[j]
-            best = min(
-                best,
-                _profile_lookup(
-                    prof_ready, prof_arrival, prof_ptr[w], prof_len[w], t_arr + transfer_seconds[j]
-                ),
-            )
-        trip_best[trip] = best
-        if best >= UNREACHABLE:
+        if conn_flags[k] & CAN_ALIGHT:
+            if egress_seconds[v] < UNREACHABLE:
+                best = min(best, t_arr + egress_seconds[v])
+            best = min(best, _profile_lookup(prof_ready, prof_arrival, prof_ptr[v], prof_len[v],
+                                             t_arr + self_transfer_seconds[v]))
+            for j in range(transfer_ptr[v], transfer_ptr[v + 1]):
+                w = transfer_to[j]
+                best = min(
+                    best,
+                    _profile_lookup(
+                        prof_ready, prof_arrival, prof_ptr[w], prof_len[w],
+                        t_arr + transfer_seconds[j],
+                    ),
+                )
+            trip_best[trip] = best
+        if best >= UNREACHABLE or not conn_flags[k] & CAN_BOARD:
             continue
         u = conn_from[k]
         ready = conn_dep[k] - board_slack

@@ -13,9 +13,15 @@ Model (follows Conveyal R5's ``FastRaptorWorker``)
   A walk-only trip (origin straight to destination) is always a candidate.
 * Boarding requires ``arrival at the stop + board_slack_s <= departure`` of
   the vehicle (R5's ``BOARD_SLACK_SECONDS`` = 60), also at the first boarding.
+* A trip is boarded only where its pickup is allowed and left only where its
+  drop-off is allowed (GTFS ``pickup_type`` / ``drop_off_type`` 1 forbids it).
+  The kernels see this in their inputs: the stop -> pattern index holds only
+  visits that allow pickup, and ``arrival`` is ``UNREACHED`` where drop-off is
+  forbidden (see :func:`accessibility.routing.transit.kernel_network`).
 * A transfer from stop ``a`` to stop ``b`` takes ``transfer_s`` seconds (a CSR
   row per from-stop, ``a != b``); staying at ``a`` takes ``self_transfer_s[a]``
-  seconds (0 unless ``transfers.txt`` sets a minimum for ``(a, a)``).
+  seconds (0 unless ``transfers.txt`` sets a minimum for ``(a, a)``; longer
+  than any trip where it forbids changing there).
 * Departure minutes are ``dep_start_s + 60 * k`` for ``k = 0 .. n_minutes-1``.
   They are searched from the latest to the earliest and every label of minute
   ``k + 1`` is kept as an upper bound for minute ``k`` (range-RAPTOR): leaving

@@ -38,6 +38,11 @@ from accessibility.streets import (
 
 log = logging.getLogger(__name__)
 
+#: Same-stop transfer time meaning "changing vehicles here is forbidden"
+#: (``transfers.txt`` type 3 from a stop to itself): longer than any trip, so
+#: neither engine ever boards after it.
+FORBIDDEN_TRANSFER_S = 2**30
+
 
 def walk_seconds(metres: np.ndarray, speed_walking_kmh: float) -> np.ndarray:
     """Walking times in whole seconds (rounded half up), int32.
@@ -114,8 +119,11 @@ def transfer_legs(
     takes the larger of the two; a pair with only one of them takes that one
     (so a ``transfers.txt`` row also links stops farther apart than the
     transfer distance limit, or stops that could not be snapped). Staying at the
-    same stop takes its ``transfers.txt`` minimum for ``(s, s)``, else 0 s. The
-    60 s board slack applies on top of every transfer.
+    same stop takes its ``transfers.txt`` minimum for ``(s, s)``, else 0 s. A
+    pair that ``transfers.txt`` forbids (``transfer_type`` 3) gets no transfer,
+    even where the streets give a walk; forbidding ``(s, s)`` sets the same-stop
+    time to :data:`FORBIDDEN_TRANSFER_S`. The 60 s board slack applies on top of
+    every transfer.
 
     Parameters
     ----------
@@ -132,7 +140,8 @@ def transfer_legs(
     seconds : int32 array
         Transfers between different stops as CSR rows.
     self_seconds : int32 array, shape (n_stops,)
-        Minimum time to re-board at the same stop.
+        Minimum time to re-board at the same stop (:data:`FORBIDDEN_TRANSFER_S`
+        where that is forbidden).
     """
     return combine_transfers(
         timetable.n_stops, network.transfer_ptr, network.transfer_to, network.transfer_m,
@@ -157,7 +166,13 @@ def combine_transfers(
     same = gtfs_from == gtfs_to
     self_seconds = np.zeros(n_stops, dtype=np.int64)
     np.maximum.at(self_seconds, gtfs_from[same], gtfs_sec[same])
+    banned = np.asarray(timetable.forbidden_transfers, dtype=np.int64).reshape(-1, 2)
+    self_banned = banned[:, 0] == banned[:, 1]
+    self_seconds[banned[self_banned, 0]] = FORBIDDEN_TRANSFER_S
     keep_walk = walk_from != np.asarray(walk_to, dtype=np.int64)
+    if len(banned):
+        keep_walk &= ~np.isin(walk_from * n_stops + np.asarray(walk_to, dtype=np.int64),
+                              banned[~self_banned, 0] * n_stops + banned[~self_banned, 1])
     frm = np.concatenate([walk_from[keep_walk], gtfs_from[~same]])
     to = np.concatenate([np.asarray(walk_to, dtype=np.int64)[keep_walk], gtfs_to[~same]])
     sec = np.concatenate([walk_sec[keep_walk], gtfs_sec[~same]])

@@ -9,8 +9,12 @@ island"; see https://github.com/mfdz/GTFS-Issues/issues/171); they are dropped
 and counted.
 
 :func:`clip_gtfs` keeps every trip that calls at least one stop inside the
-bounding box, whole (all its calls), plus everything those trips refer to. It
-reads ``stop_times.txt`` twice in chunks, so memory stays bounded.
+bounding box, whole (all its calls, with every column: ``pickup_type`` and
+``drop_off_type`` stay as they are), plus everything those trips refer to
+(parent stations included) and the ``transfers.txt`` rows between kept stops
+and trips. It reads ``stop_times.txt`` twice in chunks, so memory stays
+bounded. ``tests/gtfs/test_ovapi_feed.py`` runs it on a feed in the gtfs-nl
+layout written by ``scripts/make_ovapi_feed.py``.
 """
 
 from __future__ import annotations

@@ -272,8 +272,11 @@ def test_transfers_csr(tmp_path):
     assert tt.stop_ids[tt.transfer_to].tolist() == ["f:A", "f:B", "f:C", "f:D"]
     assert tt.transfer_seconds.tolist() == [60, 120, 0, 0]
     assert feed.stats["f"]["transfers_not_possible"] == 1
-    # The transfer from station S is not between two boarding stops.
-    assert feed.stats["f"]["transfers_skipped"] == 1
+    # B -> A is not possible (type 3): a forbidden pair, not a transfer.
+    assert tt.stop_ids[tt.forbidden_transfers].tolist() == [["f:B", "f:A"]]
+    # The row from station S applies to its platform A; the row A -> B itself wins.
+    assert feed.stats["f"]["transfers_from_stations"] == 1
+    assert feed.stats["f"]["transfers"] == 5
 
 
 def test_invalid_stops_dropped_and_counted(tmp_path, caplog):
@@ -569,17 +572,25 @@ def test_poa_timetable_2019_05_13(poa):
     tt = build_timetable(feed, MON)
     expected_trips = 0
     expected_patterns = 0
+    expected_next_day = 0
     for path in paths:
         trips = _raw(path, "trips")
         running = trips[trips["service_id"].isin(_weekday_services(path, MON))]
         expected_trips += len(running)
+        # Tuesday's trips leaving before 06:00 are part of Monday's timetable (+24 h).
+        tuesday = trips[trips["service_id"].isin(_weekday_services(path, TUE))]
+        st_all = _raw(path, "stop_times")
+        timed = st_all[st_all["departure_time"] != ""]
+        first = _seconds(timed["departure_time"]).groupby(timed["trip_id"]).min()
+        expected_next_day += int((first.reindex(tuesday["trip_id"]) < 6 * 3600).sum())
         st = _raw(path, "stop_times")
         st = st[st["trip_id"].isin(running["trip_id"])].copy()
         st["seq"] = st["stop_sequence"].astype(int)
         sequences = st.sort_values(["trip_id", "seq"]).groupby("trip_id")["stop_id"].agg(tuple)
         keyed = running.set_index("trip_id")[["route_id"]].join(sequences)
         expected_patterns += len(keyed.drop_duplicates())
-    assert tt.n_trips == expected_trips == 2374 + 529
+    assert tt.stats["next_day_trips"] == expected_next_day > 0
+    assert tt.n_trips - expected_next_day == expected_trips == 2374 + 529
     assert tt.n_patterns == expected_patterns + tt.stats["overtaking_splits"]
     assert tt.n_stops == 3986 + 24
     assert tt.stats["previous_day_trips"] == 0
@@ -626,7 +637,8 @@ def test_dutch_ferries_frequencies(shared_data):
         _weekday_services(folder, MON - dt.timedelta(days=1)),
     )
     freq["start"], freq["end"] = _seconds(freq["start_time"]), _seconds(freq["end_time"])
-    n_today = n_prev = 0
+    tomorrow = _weekday_services(folder, MON + dt.timedelta(days=1))
+    n_today = n_prev = n_next = 0
     for row in freq.itertuples():
         if not usable.get(row.trip_id, False):
             continue
@@ -635,17 +647,19 @@ def test_dutch_ferries_frequencies(shared_data):
         n_today += len(departures) if service in today else 0
         if service in yesterday:
             n_prev += int((departures + duration[row.trip_id] >= 86400).sum())
+        if service in tomorrow:
+            n_next += int((departures < 6 * 3600).sum())
     assert tt.stats["previous_day_trips"] == n_prev > 0
-    assert tt.n_trips == tt.stats["frequency_trips"] == n_today + n_prev
+    assert tt.stats["next_day_trips"] == n_next > 0
+    assert tt.n_trips == tt.stats["frequency_trips"] == n_today + n_prev + n_next
     assert tt.n_stops == 567
 
 
-def test_stop_times_at_stations_dropped_and_untimed_ends_trimmed(tmp_path):
+def test_stop_times_at_dropped_stops_removed_and_untimed_ends_trimmed(tmp_path):
     stops = STOPS + "Z,Zero,0,0,0,\n"
     trips = "R1,WD,t\nR1,WD,u\n"
     st = (
-        # t calls at station S (not a boarding stop): that call is removed.
-        "t,08:00:00,08:00:00,A,1\nt,08:05:00,08:05:00,S,2\nt,08:10:00,08:10:00,B,3\n"
+        "t,08:00:00,08:00:00,A,1\nt,08:10:00,08:10:00,B,3\n"
         # u starts at dropped stop Z; its next, untimed call cannot be timed: trimmed.
         "u,09:00:00,09:00:00,Z,1\nu,,,A,2\nu,09:10:00,09:10:00,C,3\nu,09:20:00,09:20:00,D,4\n"
     )
@@ -655,11 +669,8 @@ def test_stop_times_at_stations_dropped_and_untimed_ends_trimmed(tmp_path):
     stats = feed.stats["f"]
     assert (stats["dropped_stops"], stats["dropped_stop_times"], stats["trimmed_stop_times"]) == (
         1,
-        2,
         1,
-    )
-    assert any(
-        "at stations or other non-boarding locations" in p and "S" in p for p in feed.problems
+        1,
     )
     tt = build_timetable(feed, TUE)
     assert trip_times(tt, "f:t")[0] == ["f:A", "f:B"]
@@ -668,6 +679,25 @@ def test_stop_times_at_stations_dropped_and_untimed_ends_trimmed(tmp_path):
         [hms(9, 10), hms(9, 20)],
         [hms(9, 10), hms(9, 20)],
     )
+
+
+@pytest.mark.parametrize(
+    ("location_type", "kind"),
+    [(1, "station"), (2, "station entrance or exit"), (3, "generic node"), (4, "boarding area")],
+)
+def test_stop_times_at_a_station_are_rejected_naming_the_row(tmp_path, location_type, kind):
+    """Stations (and entrances, nodes, boarding areas) are never boarded: stop_times must not name them."""
+    stops = STOPS.replace("S,Station,52.00,5.0,1,", f"S,Station,52.00,5.0,{location_type},")
+    st = "t,08:00:00,08:00:00,A,1\nt,08:05:00,08:05:00,S,2\nt,08:10:00,08:10:00,B,3\n"
+    files = base_files("R1,WD,t\n", st)
+    files["stops.txt"] = stops
+    with pytest.raises(
+        GtfsError,
+        match=rf"stop_times\.txt line 3: trip_id 't' calls at stop_id 'S', a {kind} "
+        rf"\(location_type {location_type}\); 1 such stop time\(s\) in the file: stop_times must "
+        r"name stops or platforms",
+    ):
+        read_feeds([write_feed(tmp_path / "f", files)])
 
 
 def test_interpolation_between_stops_at_the_same_place_spaces_evenly(tmp_path):
@@ -725,6 +755,8 @@ def test_build_patterns_random_overtaking_invariants():
         stop_index=np.tile(np.arange(n_stops, dtype=np.int32), n_templates),
         arrival=arrival.ravel(),
         departure=departure.ravel(),
+        pickup=np.ones(n_templates * n_stops, dtype=bool),
+        drop_off=np.ones(n_templates * n_stops, dtype=bool),
         template_route_ids=np.array(["r"] * n_templates),
         template_route_types=np.full(n_templates, 3),
         instance_template=np.arange(n_templates, dtype=np.int64),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from engine_cases import as_int, random_case
 from reference_router import make_timetable
 
 from accessibility.routing.profile import (
@@ -118,6 +119,29 @@ def test_profile_matches_forward_reference(seed: int) -> None:
                                      self_transfer)
             want_tt = UNREACHABLE if want >= UNREACHABLE else want - t0
             assert got[p, m] == want_tt, (p, m)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_profile_with_boarding_and_transfer_rules_matches_reference_router(seed: int) -> None:
+    """The brute-force reference of tests/reference_router.py (time-expanded Dijkstra, rides
+    unlimited), on random networks with pickup / drop-off flags and forbidden transfers:
+    identical times to the nearest destination for every origin and minute."""
+    rng = np.random.default_rng(7000 + seed)
+    compared = restricted = 0
+    for _ in range(50):
+        dep_start = 8 * 3600
+        n_minutes = int(rng.integers(1, 16))
+        case = random_case(rng, dep_start, n_minutes, rules=True)
+        max_time = int(rng.integers(1200, 5400))
+        wait = bool(rng.random() < 0.7)
+        got = case.profile(dep_start, n_minutes, max_time, wait)
+        for o in range(len(case.access)):
+            want = as_int(case.reference_nearest(o, dep_start, n_minutes, max_time, wait),
+                          int(UNREACHABLE))  # fmt: skip
+            np.testing.assert_array_equal(got[o], want, err_msg=f"seed {seed} origin {o}")
+            compared += want.size
+        restricted += int((~case.timetable.pattern_pickup).any() or len(case.forbidden) > 0)
+    assert compared > 400 and restricted > 30
 
 
 def test_transfer_and_board_slack_exact() -> None:

@@ -6,128 +6,10 @@ import math
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
-from reference_router import (
-    earliest_arrivals,
-    make_timetable,
-    transfer_table,
-    travel_times,
-    walk_seconds,
-)
+from engine_cases import Case, as_int, random_case, trip
+from reference_router import earliest_arrivals, walk_seconds
 
 from accessibility.routing import raptor
-from accessibility.routing.street_legs import combine_transfers, csr_seconds
-from accessibility.routing.transit import kernel_network
-
-SPEED = 3.6  # km/h, 1 m/s: metres == seconds
-
-
-def _csr(rows: list[dict[int, int]], n_cols: int) -> sp.csr_array:
-    """CSR from one {column: value} dict per row, keeping explicit zeros."""
-    ptr = np.cumsum([0] + [len(r) for r in rows])
-    cols = np.array([c for r in rows for c in sorted(r)], dtype=np.int32)
-    vals = np.array([r[c] for r in rows for c in sorted(r)], dtype=np.int64)
-    return sp.csr_array((vals, cols, ptr), shape=(len(rows), n_cols))
-
-
-class Case:
-    """A small network with walking legs, in the form both routers take."""
-
-    def __init__(self, n_stops, trips, *, access, walk, egress, n_dest,
-                 walk_m=None, min_transfer_s=None):  # fmt: skip
-        self.n_stops = n_stops
-        self.trips = trips
-        self.access = access  # per origin {stop: s}
-        self.walk = walk  # per origin {dest: s}
-        self.egress = egress  # {stop: {dest: s}}
-        self.n_dest = n_dest
-        self.walk_m = walk_m or {}
-        self.min_transfer_s = min_transfer_s or {}
-        self.timetable = make_timetable(n_stops, trips, self.min_transfer_s)
-
-    def kernel_inputs(self):
-        rows = [{b: m for (a, b), m in self.walk_m.items() if a == s} for s in range(self.n_stops)]
-        walk_csr = _csr(rows, self.n_stops)
-        transfers = combine_transfers(
-            self.n_stops, walk_csr.indptr, walk_csr.indices, walk_csr.data.astype(float),
-            SPEED, self.timetable,
-        )  # fmt: skip
-        net = kernel_network(self.timetable, transfers)
-        access = csr_seconds(_csr(self.access, self.n_stops))
-        walk = csr_seconds(_csr(self.walk, self.n_dest))
-        egress_rows = [self.egress.get(s, {}) for s in range(self.n_stops)]
-        egress = csr_seconds(_csr(egress_rows, self.n_dest))
-        return net, access, walk, egress
-
-    def raptor(self, dep_start, n_minutes, max_rides, max_time, wait_at_origin=True):
-        net, access, walk, egress = self.kernel_inputs()
-        params = (dep_start, n_minutes, max_rides, max_time, 60, wait_at_origin)
-        return raptor.travel_times_per_minute(net, access, walk, egress, self.n_dest, params)
-
-    def reference(self, origin, dep_start, n_minutes, max_rides, max_time, wait_at_origin=True):
-        transfers = transfer_table(self.n_stops, self.walk_m, self.min_transfer_s, SPEED)
-        return travel_times(
-            self.trips, self.access[origin], self.walk[origin], self.egress, transfers,
-            self.n_dest, dep_start, n_minutes, max_rides, max_time, wait_at_origin,
-        )  # fmt: skip
-
-
-def _as_int(ref: list[list[float]]) -> np.ndarray:
-    return np.array(
-        [[raptor.UNREACHED if math.isinf(v) else int(v) for v in row] for row in ref],
-        dtype=np.int64,
-    )
-
-
-def _trip(stops, start, hops, dwell=0):
-    """A trip leaving ``stops[0]`` at ``start`` with hop times ``hops`` and equal dwell."""
-    arr, dep = [start], [start]
-    for h in hops:
-        arr.append(dep[-1] + h)
-        dep.append(arr[-1] + dwell)
-    return (list(stops), arr, dep)
-
-
-def _random_case(rng: np.random.Generator, dep_start: int, n_minutes: int) -> Case:
-    n_stops = int(rng.integers(3, 10))
-    trips = []
-    for _line in range(int(rng.integers(1, 6))):
-        size = int(rng.integers(2, min(6, n_stops) + 1))
-        stops = [int(s) for s in rng.choice(n_stops, size=size, replace=False)]
-        if rng.random() < 0.15:
-            stops.append(stops[0])  # a loop line visits a stop twice
-        for _ in range(int(rng.integers(1, 7))):
-            start = dep_start + int(rng.integers(-900, 60 * n_minutes + 1800))
-            hops = [int(h) for h in rng.integers(30, 600, size=len(stops) - 1)]
-            arr, dep = [start], [start]
-            for h in hops:
-                arr.append(dep[-1] + h)
-                dep.append(arr[-1] + int(rng.integers(0, 3)) * 30)
-            trips.append((stops, arr, dep))
-    n_dest = int(rng.integers(1, 6))
-    n_orig = 2
-    access = [
-        {int(s): int(rng.integers(0, 600)) for s in rng.choice(n_stops, size=int(rng.integers(0, 4)))}
-        for _ in range(n_orig)
-    ]
-    walk = [
-        {int(d): int(rng.integers(0, 4000)) for d in rng.choice(n_dest, size=int(rng.integers(0, 3)))}
-        for _ in range(n_orig)
-    ]
-    egress = {
-        int(s): {int(d): int(rng.integers(0, 900)) for d in rng.choice(n_dest, size=int(rng.integers(1, 3)))}
-        for s in rng.choice(n_stops, size=int(rng.integers(1, n_stops + 1)))
-    }
-    walk_m = {}
-    for _ in range(int(rng.integers(0, 2 * n_stops))):
-        a, b = (int(x) for x in rng.choice(n_stops, size=2, replace=False))
-        walk_m[(a, b)] = float(rng.integers(0, 900)) + 0.25
-    min_transfer = {}
-    for _ in range(int(rng.integers(0, 4))):
-        a, b = int(rng.integers(n_stops)), int(rng.integers(n_stops))
-        min_transfer[(a, b)] = int(rng.integers(0, 400))
-    return Case(n_stops, trips, access=access, walk=walk, egress=egress, n_dest=n_dest,
-                walk_m=walk_m, min_transfer_s=min_transfer)  # fmt: skip
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -138,16 +20,38 @@ def test_random_networks_match_reference(seed: int) -> None:
     for _ in range(60):
         dep_start = 8 * 3600
         n_minutes = int(rng.integers(1, 16))
-        case = _random_case(rng, dep_start, n_minutes)
+        case = random_case(rng, dep_start, n_minutes)
         max_rides = int(rng.integers(1, 5))
         max_time = int(rng.integers(1200, 5400))
         wait = bool(rng.random() < 0.7)
         got = case.raptor(dep_start, n_minutes, max_rides, max_time, wait)
         for o in range(len(case.access)):
-            want = _as_int(case.reference(o, dep_start, n_minutes, max_rides, max_time, wait))
+            want = as_int(case.reference(o, dep_start, n_minutes, max_rides, max_time, wait))
             np.testing.assert_array_equal(got[o], want, err_msg=f"seed {seed} origin {o}")
             compared += want.size
     assert compared > 500
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_networks_with_boarding_and_transfer_rules_match_reference(seed: int) -> None:
+    """Random pickup / drop-off flags and forbidden transfers (transfers.txt type 3):
+    every origin, destination and minute still equals the time-expanded Dijkstra."""
+    rng = np.random.default_rng(5000 + seed)
+    compared = restricted = 0
+    for _ in range(60):
+        dep_start = 8 * 3600
+        n_minutes = int(rng.integers(1, 16))
+        case = random_case(rng, dep_start, n_minutes, rules=True)
+        max_rides = int(rng.integers(1, 5))
+        max_time = int(rng.integers(1200, 5400))
+        wait = bool(rng.random() < 0.7)
+        got = case.raptor(dep_start, n_minutes, max_rides, max_time, wait)
+        for o in range(len(case.access)):
+            want = as_int(case.reference(o, dep_start, n_minutes, max_rides, max_time, wait))
+            np.testing.assert_array_equal(got[o], want, err_msg=f"seed {seed} origin {o}")
+            compared += want.size
+        restricted += int((~case.timetable.pattern_pickup).any() or len(case.forbidden) > 0)
+    assert compared > 500 and restricted > 40
 
 
 def test_reference_router_walk_seconds_rounds_half_up() -> None:
@@ -171,7 +75,7 @@ def _single(case: Case, n_minutes=1, max_rides=8, max_time=7200, wait=True, star
 
 def test_transfer_needed() -> None:
     """A -> B on line 1, B -> C on line 2: 5 + (wait) + 5 minutes."""
-    trips = [_trip([0, 1], T0 + 120, [300]), _trip([1, 2], T0 + 600, [300])]
+    trips = [trip([0, 1], T0 + 120, [300]), trip([1, 2], T0 + 600, [300])]
     case = Case(3, trips, access=[{0: 0}], walk=[{}], egress={2: {0: 0}}, n_dest=1)
     assert _single(case)[0, 0] == 900  # arrive T0+900
     # One ride is not enough.
@@ -180,7 +84,7 @@ def test_transfer_needed() -> None:
 
 def test_board_slack_applies_at_first_boarding() -> None:
     """Arriving at the stop 59 s before departure misses the vehicle; 60 s catches it."""
-    trips = [_trip([0, 1], T0 + 60, [300]), _trip([0, 1], T0 + 1200, [300])]
+    trips = [trip([0, 1], T0 + 60, [300]), trip([0, 1], T0 + 1200, [300])]
     early = Case(2, trips, access=[{0: 0}], walk=[{}], egress={1: {0: 0}}, n_dest=1)
     assert _single(early)[0, 0] == 360
     late = Case(2, trips, access=[{0: 1}], walk=[{}], egress={1: {0: 0}}, n_dest=1)
@@ -189,8 +93,8 @@ def test_board_slack_applies_at_first_boarding() -> None:
 
 def test_board_slack_at_transfer_and_transfers_txt_minimum() -> None:
     """Same-stop transfer: slack 60 s; transfers.txt (1,1)=120 s adds to it."""
-    trips = [_trip([0, 1], T0 + 60, [300]), _trip([1, 2], T0 + 420, [300]),
-             _trip([1, 2], T0 + 900, [300])]  # fmt: skip
+    trips = [trip([0, 1], T0 + 60, [300]), trip([1, 2], T0 + 420, [300]),
+             trip([1, 2], T0 + 900, [300])]  # fmt: skip
     kw = dict(access=[{0: 0}], walk=[{}], egress={2: {0: 0}}, n_dest=1)
     assert _single(Case(3, trips, **kw))[0, 0] == 720  # arrive 360, board 420
     with_min = Case(3, trips, min_transfer_s={(1, 1): 120}, **kw)
@@ -199,8 +103,8 @@ def test_board_slack_at_transfer_and_transfers_txt_minimum() -> None:
 
 def test_walking_transfer_and_transfers_txt_override() -> None:
     """Alight at 1, walk 200 m to 3, board there; transfers.txt raises it to 400 s."""
-    trips = [_trip([0, 1], T0 + 60, [300]), _trip([3, 2], T0 + 700, [300]),
-             _trip([3, 2], T0 + 1000, [300])]  # fmt: skip
+    trips = [trip([0, 1], T0 + 60, [300]), trip([3, 2], T0 + 700, [300]),
+             trip([3, 2], T0 + 1000, [300])]  # fmt: skip
     kw = dict(access=[{0: 0}], walk=[{}], egress={2: {0: 0}}, n_dest=1)
     walk_m = {(1, 3): 200.0}
     assert _single(Case(4, trips, walk_m=walk_m, **kw))[0, 0] == 1000  # 360+200+60 <= 700
@@ -213,7 +117,7 @@ def test_walking_transfer_and_transfers_txt_override() -> None:
 
 def test_waiting_within_window_and_percentiles() -> None:
     """One vehicle at T0+600; departures T0..T0+9 min wait for it."""
-    trips = [_trip([0, 1], T0 + 600, [300])]
+    trips = [trip([0, 1], T0 + 600, [300])]
     case = Case(2, trips, access=[{0: 0}], walk=[{}], egress={1: {0: 0}}, n_dest=1)
     got = _single(case, n_minutes=10)[0]
     # Minutes 0..9: arrive at T0+900 from all (minute 9 = T0+540: 540+60 <= 600).
@@ -229,7 +133,7 @@ def test_waiting_within_window_and_percentiles() -> None:
 
 def test_planned_departure_without_waiting_at_origin() -> None:
     """wait_at_origin=False counts from the latest minute reaching the same arrival."""
-    trips = [_trip([0, 1], T0 + 600, [300])]
+    trips = [trip([0, 1], T0 + 600, [300])]
     case = Case(2, trips, access=[{0: 0}], walk=[{}], egress={1: {0: 0}}, n_dest=1)
     got = _single(case, n_minutes=10, wait=False)[0]
     np.testing.assert_array_equal(got, [360] * 10)  # leave at T0+540, arrive T0+900
@@ -237,8 +141,8 @@ def test_planned_departure_without_waiting_at_origin() -> None:
 
 def test_overtaking_trips() -> None:
     """An express leaving later but arriving earlier is taken."""
-    slow = _trip([0, 1, 2], T0 + 120, [600, 600])
-    fast = _trip([0, 1, 2], T0 + 300, [200, 200])
+    slow = trip([0, 1, 2], T0 + 120, [600, 600])
+    fast = trip([0, 1, 2], T0 + 300, [200, 200])
     case = Case(3, [slow, fast], access=[{0: 0}], walk=[{}],
                 egress={1: {0: 0}, 2: {1: 0}}, n_dest=2)  # fmt: skip
     assert case.timetable.n_patterns == 2  # overtaking trips live in separate patterns
@@ -248,8 +152,8 @@ def test_overtaking_trips() -> None:
 
 def test_trips_past_midnight() -> None:
     """Previous-day trips shifted by -86400 and times past 24:00 route normally."""
-    day_before = _trip([0, 1], -86400 + 24 * 3600 + 600, [1200])  # 00:10 -> 00:30
-    late = _trip([0, 1], 23 * 3600 + 3000, [1200])  # 23:50 -> 24:10
+    day_before = trip([0, 1], -86400 + 24 * 3600 + 600, [1200])  # 00:10 -> 00:30
+    late = trip([0, 1], 23 * 3600 + 3000, [1200])  # 23:50 -> 24:10
     case = Case(2, [day_before, late], access=[{0: 0}], walk=[{}],
                 egress={1: {0: 0}}, n_dest=1)  # fmt: skip
     assert _single(case, start=0)[0, 0] == 1800
@@ -257,7 +161,7 @@ def test_trips_past_midnight() -> None:
 
 
 def test_walking_beats_transit_and_unreachable() -> None:
-    trips = [_trip([0, 1], T0 + 1800, [300])]
+    trips = [trip([0, 1], T0 + 1800, [300])]
     case = Case(2, trips, access=[{0: 0}], walk=[{0: 900}], egress={1: {0: 0, 1: 0}},
                 n_dest=3)  # fmt: skip
     got = _single(case)
@@ -270,11 +174,11 @@ def test_walking_beats_transit_and_unreachable() -> None:
 def test_max_rides_limit() -> None:
     """Three rides are needed; with a limit of 2 the 2-ride detour is slower."""
     trips = [
-        _trip([0, 1], T0 + 120, [300]),
-        _trip([1, 2], T0 + 600, [300]),
-        _trip([2, 3], T0 + 1000, [300]),
-        _trip([0, 4], T0 + 120, [300]),
-        _trip([4, 3], T0 + 3000, [300]),
+        trip([0, 1], T0 + 120, [300]),
+        trip([1, 2], T0 + 600, [300]),
+        trip([2, 3], T0 + 1000, [300]),
+        trip([0, 4], T0 + 120, [300]),
+        trip([4, 3], T0 + 3000, [300]),
     ]
     case = Case(5, trips, access=[{0: 0}], walk=[{}], egress={3: {0: 0}}, n_dest=1)
     assert _single(case, max_rides=3)[0, 0] == 1300
@@ -287,22 +191,22 @@ def test_range_labels_respect_ride_limit() -> None:
     # Later departure (minute 1) reaches stop 2 early with 2 rides; minute 0
     # reaches stop 2 later with 1 ride, from where 1 more ride reaches stop 3.
     trips = [
-        _trip([0, 1], T0 + 120, [60]),  # minute 1 (T0+60) catches it
-        _trip([1, 2], T0 + 240, [60]),  # -> stop 2 at T0+300 with 2 rides
-        _trip([0, 2], T0 + 60, [300]),  # minute 0 only: stop 2 at T0+360, 1 ride
-        _trip([2, 3], T0 + 600, [300]),
+        trip([0, 1], T0 + 120, [60]),  # minute 1 (T0+60) catches it
+        trip([1, 2], T0 + 240, [60]),  # -> stop 2 at T0+300 with 2 rides
+        trip([0, 2], T0 + 60, [300]),  # minute 0 only: stop 2 at T0+360, 1 ride
+        trip([2, 3], T0 + 600, [300]),
     ]
     case = Case(4, trips, access=[{0: 0}], walk=[{}], egress={3: {0: 0}}, n_dest=1)
     got = _single(case, n_minutes=2, max_rides=2)[0]
     np.testing.assert_array_equal(got, [900, raptor.UNREACHED])
     for wait in (True, False):
-        want = _as_int(case.reference(0, T0, 2, 2, 7200, wait))
+        want = as_int(case.reference(0, T0, 2, 2, 7200, wait))
         np.testing.assert_array_equal(_single(case, n_minutes=2, max_rides=2, wait=wait), want)
 
 
 def test_percentile_kernel_matches_per_minute_and_blocks() -> None:
     rng = np.random.default_rng(7)
-    case = _random_case(rng, T0, 30)
+    case = random_case(rng, T0, 30)
     case.access = [{s: int(rng.integers(0, 300)) for s in range(case.n_stops)}] * 5
     case.walk = [{0: 3000}] * 5
     net, access, walk, egress = case.kernel_inputs()
@@ -333,7 +237,7 @@ def test_denser_random_networks_match_reference() -> None:
     for case_no in range(25):
         dep_start = 7 * 3600
         n_minutes = int(rng.integers(20, 40))
-        case = _random_case(rng, dep_start, n_minutes)
+        case = random_case(rng, dep_start, n_minutes)
         extra = []
         for stops, arr, dep in case.trips:  # repeat each trip at a few headways
             for shift in rng.choice([120, 300, 420, 600, 900], size=3, replace=False):
@@ -345,5 +249,5 @@ def test_denser_random_networks_match_reference() -> None:
         wait = bool(case_no % 2)
         got = case.raptor(dep_start, n_minutes, max_rides, 3600, wait)
         for o in range(len(case.access)):
-            want = _as_int(case.reference(o, dep_start, n_minutes, max_rides, 3600, wait))
+            want = as_int(case.reference(o, dep_start, n_minutes, max_rides, 3600, wait))
             np.testing.assert_array_equal(got[o], want, err_msg=f"case {case_no} origin {o}")
