@@ -22,11 +22,12 @@ from accessibility.analysis.siting import SitingResult, coverage_curve, solve_mc
 from accessibility.io import atomic_dir
 from accessibility.jobs.candidates import check_candidates, generated_candidates
 from accessibility.jobs.check_location import candidate_times
+from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import parameters_table, suggest_section
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
-from accessibility.outputs import maps
+from accessibility.outputs import maps, qgis_styles
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import Report, write_report
 
@@ -94,14 +95,21 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
             lambda s: ";".join(ids[j] for j in s))), tmp / "coverage_curve.csv")
         write_csv(checked.rejected, tmp / "rejected_candidates.csv")
         files += [tmp / "suggested_sites.csv", tmp / "coverage_curve.csv"]
+        buurt_style = qgis_styles.class_style("reistijdklasse", "fill", a.cutoffs_minutes,
+                                              a.norm_minutes)
         files.append(write_geopackage(
             {"suggested_sites": chosen, "candidates": checked.valid.to_crs(data.config.crs),
-             "buurten_na": after_layer}, tmp / "suggest.gpkg"))
+             "buurten_na": after_layer}, tmp / "suggest.gpkg",
+            styles={"suggested_sites": qgis_styles.site_style(), "buurten_na": buurt_style}))
         png = maps.plot_before_after(
             before_layer, after_layer, chosen, steunpunten, a.norm_minutes,
             f"Met {len(chosen)} voorgestelde steunpunten – {data.config.title}",
-            data.caption_params(), tmp / "suggest.png", lang=lang)
-        files.append(png)
+            data.caption_params(), tmp / "suggest.png",
+            population_before=population_layer(inputs.points, before, a.cutoffs_minutes),
+            population_after=population_layer(inputs.points, after, a.cutoffs_minutes),
+            cell_size_m=a.grid_cell_m, context=region_map_context(data),
+            breaks=a.cutoffs_minutes, lang=lang)
+        files += [png, maps.vector_path(png, "pdf")]
         report = Report(
             title=f"Waar helpen nieuwe steunpunten het meest? – {data.config.title}",
             region_title=data.config.title, synthetic=data.synthetic,
