@@ -24,12 +24,14 @@ WATER_COLOUR = "#bcd7ea"
 BUILT_UP_COLOUR = "#e2dfd8"
 GEMEENTE_COLOUR = "#4d4d4d"
 ROAD_STYLE = {
-    "motorway": {"color": "#a6a6a6", "linewidth": 1.6},
-    "main": {"color": "#b3b3b3", "linewidth": 1.0},
-    "minor": {"color": "#c7c7c7", "linewidth": 0.6},
+    "motorway": {"color": "#b0b0b0", "linewidth": 2.4},
+    "main": {"color": "#c4c4c4", "linewidth": 1.7},
+    "minor": {"color": "#d0d0d0", "linewidth": 1.0},
     "rail": {"color": "#7f7f7f", "linewidth": 0.9, "linestyle": (0, (4, 2))},
 }
 PLACE_FONT = {"city": 10.5, "town": 9.5, "village": 8.5}
+#: Labels of cities and towns: placed before the steunpunt names (see layout.draw_labels).
+TOWN_ZORDER = 14.5
 
 
 def draw_background(
@@ -54,8 +56,10 @@ def draw_background(
     handles : list
         Legend entries of the layers that hold features.
     labels : list of Label
-        Gemeente names (at the gemeente's representative point) and place
-        names (cities first), for :func:`accessibility.outputs.maps.labels.place_labels`.
+        Place names (cities first) and gemeente names (at the gemeente's
+        representative point), for :func:`accessibility.outputs.maps.labels.place_labels`;
+        the names of cities and towns have ``zorder`` 14.5 so that
+        :func:`accessibility.outputs.maps.layout.draw_labels` places them first.
     """
     text = map_text(lang)
     ax.set_facecolor(LAND_COLOUR)
@@ -88,7 +92,8 @@ def draw_background(
             labels.append(Label(row.geometry.x, row.geometry.y, str(row.name),
                                 fontsize=PLACE_FONT.get(row.kind, 8.5),
                                 weight="bold" if row.kind == PLACE_KINDS[0] else "normal",
-                                colour="#262626", distance_pt=2, boxed=False, zorder=14))
+                                colour="#262626", distance_pt=3, boxed=False,
+                                zorder=TOWN_ZORDER if row.kind in PLACE_KINDS[:2] else 14))
     if gemeenten is not None and not gemeenten.empty:
         areas = gemeenten.to_crs(crs)
         polygonal(areas.geometry).boundary.plot(ax=ax, color=GEMEENTE_COLOUR, linewidth=1.1,

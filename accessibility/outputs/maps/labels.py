@@ -26,7 +26,7 @@ POSITIONS = (
     (0, -1, "center", "top"), (0.8, 0.8, "left", "bottom"), (-0.8, 0.8, "right", "bottom"),
     (0.8, -0.8, "left", "top"), (-0.8, -0.8, "right", "top"),
 )
-DISTANCES = (1.0, 2.2)
+DISTANCES = (1.0, 2.2, 4.0)
 BOX_PAD = 1.5  # points of white around a boxed label
 
 

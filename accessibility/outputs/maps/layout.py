@@ -11,6 +11,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
+from accessibility.outputs.maps.background import TOWN_ZORDER
 from accessibility.outputs.maps.context import MapContext
 from accessibility.outputs.maps.frame import decorate, save
 from accessibility.outputs.maps.labels import Label, place_labels
@@ -37,8 +38,13 @@ def furniture_boxes(ax: Axes) -> list[Bbox]:
 
 
 def draw_labels(ax: Axes, labels: Sequence[Label], markers: Sequence[Bbox]) -> list:
-    """Place labels (priority order) clear of markers and map furniture; returns the texts."""
-    return place_labels(ax, labels, [*markers, *furniture_boxes(ax)])
+    """Place labels clear of markers and map furniture; returns the texts.
+
+    City and town names go first (a reader needs them to find the way), then
+    the labels in the order given (steunpunten, villages, gemeenten).
+    """
+    ordered = sorted(labels, key=lambda label: label.zorder != TOWN_ZORDER)
+    return place_labels(ax, ordered, [*markers, *furniture_boxes(ax)])
 
 
 def full_caption_params(params: Mapping[str, Any] | None, context: MapContext, lang: str,

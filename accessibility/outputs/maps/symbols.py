@@ -20,7 +20,7 @@ from accessibility.outputs.maps.labels import Label, marker_boxes
 from accessibility.outputs.maps.text import map_text
 
 STAR_SIZE = 15  # points (legend marker size; scatter size is its square)
-SITE_SIZE = 17
+SITE_SIZE = 13
 #: At most this many steunpunten get their name on the map.
 MAX_NAMED = 40
 
@@ -52,7 +52,7 @@ def draw_sites(ax: Axes, points: gpd.GeoSeries | None, size: float = SITE_SIZE) 
     ax.scatter(points.x, points.y, s=size**2, marker="o", c="white", edgecolors=CANDIDATE_COLOUR,
                linewidths=2.6, zorder=11)
     for number, point in enumerate(points, start=1):
-        ax.text(point.x, point.y, str(number), ha="center", va="center_baseline", fontsize=8.5,
+        ax.text(point.x, point.y, str(number), ha="center", va="center_baseline", fontsize=7.5,
                 fontweight="bold", color="#67001f", zorder=12)
     return marker_boxes(ax, points.x.to_numpy(), points.y.to_numpy(), size)
 

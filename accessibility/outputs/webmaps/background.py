@@ -64,6 +64,7 @@ def background_traces(context: MapContext, crs: str, lang: str, simplify_m: floa
             above.append(go.Scatter(
                 x=places.geometry.x.round(1), y=places.geometry.y.round(1), mode="text",
                 text=[plain(n) for n in places["name"]], hoverinfo="skip", showlegend=False,
+                textposition="bottom center",
                 textfont={"size": [14 if k == "city" else 12 if k == "town" else 11
                                    for k in places["kind"]], "color": "#262626"},
                 name="plaatsnamen"))
