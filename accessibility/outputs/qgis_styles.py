@@ -29,6 +29,8 @@ from accessibility.outputs.maps import (
 
 QGIS_VERSION = "3.28.0-Firenze"
 GEOMETRIES = ("fill", "marker", "line")
+#: QGIS geometry type codes of the symbol kinds (point, line, polygon).
+GEOMETRY_TYPES = {"marker": 0, "line": 1, "fill": 2}
 
 
 def _rgba(colour: str, alpha: float = 1.0) -> str:
@@ -66,7 +68,7 @@ def _symbol(parent: ET.Element, name: str, geometry: str, colour: str, *,
                          "line_width_unit": "MM"})
 
 
-def _document(renderer: ET.Element, label_field: str | None) -> str:
+def _document(renderer: ET.Element, label_field: str | None, geometry: str) -> str:
     root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="Symbology|Labeling")
     root.append(renderer)
     if label_field:
@@ -78,7 +80,7 @@ def _document(renderer: ET.Element, label_field: str | None) -> str:
                       bufferColor="255,255,255,255")
         ET.SubElement(settings, "placement", placement="6", dist="1.5")
         ET.SubElement(root, "customproperties")
-    ET.SubElement(root, "layerGeometryType").text = "0"
+    ET.SubElement(root, "layerGeometryType").text = str(GEOMETRY_TYPES[geometry])
     body = ET.tostring(root, encoding="unicode")
     return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n" + body
 
@@ -96,7 +98,7 @@ def categorized_qml(field: str, categories: Sequence[tuple[str, str, str]], geom
         ET.SubElement(cats, "category", render="true", symbol=str(i), value=value, label=label)
         _symbol(symbols, str(i), geometry, colour, alpha=alpha, size=size,
                 outline="#ffffff", outline_width=0.1 if geometry != "line" else 0.6)
-    return _document(renderer, label_field)
+    return _document(renderer, label_field, geometry)
 
 
 def single_qml(geometry: str, colour: str, *, marker: str = "circle", size: float = 2.0,
@@ -108,7 +110,7 @@ def single_qml(geometry: str, colour: str, *, marker: str = "circle", size: floa
     symbols = ET.SubElement(renderer, "symbols")
     _symbol(symbols, "0", geometry, colour, marker=marker, size=size, outline=outline,
             outline_width=outline_width)
-    return _document(renderer, label_field)
+    return _document(renderer, label_field, geometry)
 
 
 def class_style(field: str = "reistijdklasse", geometry: str = "fill",

@@ -22,7 +22,13 @@ from accessibility.outputs.maps.background import LAND_COLOUR, draw_background
 from accessibility.outputs.maps.classes import DEFAULT_BREAKS, class_colours, travel_time_classes
 from accessibility.outputs.maps.context import NO_CONTEXT, MapContext
 from accessibility.outputs.maps.frame import DPI, decorate, save, set_extent
-from accessibility.outputs.maps.layers import as_points, check_class_columns, map_crs, union_bounds
+from accessibility.outputs.maps.layers import (
+    as_points,
+    check_class_columns,
+    map_crs,
+    names_of,
+    union_bounds,
+)
 from accessibility.outputs.maps.layout import draw_labels, full_caption_params
 from accessibility.outputs.maps.legend import (
     buurt_class_handles,
@@ -41,7 +47,6 @@ from accessibility.outputs.maps.text import format_caption, format_number, map_t
 from accessibility.outputs.maps.whitespot_maps import (
     cells_in_crs,
     draw_travel_times,
-    names_of,
     whitespot_totals,
 )
 

@@ -31,6 +31,7 @@ from accessibility.outputs.maps.layers import (
     as_geoseries,
     as_points,
     map_crs,
+    names_of,
     polygonal,
     require_columns,
     union_bounds,
@@ -49,7 +50,6 @@ from accessibility.outputs.maps.symbols import (
     steunpunt_labels,
 )
 from accessibility.outputs.maps.text import fmt_minutes, format_number, map_text
-from accessibility.outputs.maps.whitespot_maps import names_of
 
 BAND_ALPHA = 1.0  # opaque: the map shows exactly the legend colours
 LOCATION_SIZE = 20  # points

@@ -52,6 +52,13 @@ def as_points(obj: Any, crs: str, what: str, bare_crs: Any = None) -> gpd.GeoSer
     return layer
 
 
+def names_of(obj: Any, column: str | None) -> list[str] | None:
+    """The values of ``column`` as text when ``obj`` is a GeoDataFrame that has it."""
+    if column and isinstance(obj, gpd.GeoDataFrame) and column in obj.columns:
+        return [str(v) for v in obj[column]]
+    return None
+
+
 def map_crs(gdf: gpd.GeoDataFrame, what: str) -> str:
     """The metric CRS to draw in: that of ``gdf``, or a local one when it is geographic."""
     if gdf.crs is None:

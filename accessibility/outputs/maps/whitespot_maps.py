@@ -33,6 +33,7 @@ from accessibility.outputs.maps.layers import (
     as_points,
     check_class_columns,
     map_crs,
+    names_of,
     persons_per_dot,
     polygonal,
     population_cells,
@@ -57,13 +58,6 @@ from accessibility.outputs.maps.text import format_number, map_text
 BUURT_LINE = "#8c8c8c"
 HATCH_COLOUR = "#8c8c8c"
 DOT_SIZE = 2.2  # points
-
-
-def names_of(obj: Any, column: str | None) -> list[str] | None:
-    """The values of ``column`` as text when ``obj`` is a GeoDataFrame that has it."""
-    if column and isinstance(obj, gpd.GeoDataFrame) and column in obj.columns:
-        return [str(v) for v in obj[column]]
-    return None
 
 
 def draw_travel_times(

@@ -25,9 +25,8 @@ from accessibility.outputs.maps import (
     polygonal,
     require_columns,
 )
-from accessibility.outputs.maps.layers import union_bounds
+from accessibility.outputs.maps.layers import names_of, union_bounds
 from accessibility.outputs.maps.layout import full_caption_params
-from accessibility.outputs.maps.whitespot_maps import names_of
 from accessibility.outputs.webmaps.background import background_traces
 from accessibility.outputs.webmaps.page import (
     PDOK_CRS,

@@ -31,10 +31,14 @@ from accessibility.outputs.maps import (
     require_columns,
     travel_time_classes,
 )
-from accessibility.outputs.maps.layers import persons_per_dot, population_dots, union_bounds
+from accessibility.outputs.maps.layers import (
+    names_of,
+    persons_per_dot,
+    population_dots,
+    union_bounds,
+)
 from accessibility.outputs.maps.layout import full_caption_params
 from accessibility.outputs.maps.legend import class_totals
-from accessibility.outputs.maps.whitespot_maps import names_of
 from accessibility.outputs.webmaps.background import background_traces
 from accessibility.outputs.webmaps.isochrone_web import band_traces
 from accessibility.outputs.webmaps.page import (
