@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import itertools
 
+import geopandas as gpd
 import numpy as np
+import shapely
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 
 from accessibility.outputs.maps.labels import Label, boxes_overlap, marker_boxes, place_labels
+from accessibility.outputs.maps.symbols import steunpunt_labels
+from accessibility.outputs.maps.text import literal
 
 
 def axes(width: float = 8, height: float = 6):
@@ -72,3 +76,12 @@ def test_furniture_keeps_labels_out():
     scale_bar = Bbox.from_extents(0, 0, 400, 200)  # display pixels
     placed = place_labels(ax, [Label(50, 50, "Onder de schaalstok")], [scale_bar])
     assert placed == [None]
+
+
+def test_names_with_dollar_signs_are_drawn_literally():
+    assert literal("Huis $5$ & co") == r"Huis \$5\$ & co"
+    ax = axes()
+    points = gpd.GeoSeries([shapely.Point(500, 500)])
+    (text,) = place_labels(ax, steunpunt_labels(points, ["Inloop $x^2$"]))
+    ax.figure.canvas.draw()
+    assert text.get_text() == r"Inloop \$x^2\$"  # shown with its dollar signs, not as maths

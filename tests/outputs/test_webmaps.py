@@ -173,3 +173,17 @@ def test_polygon_rings_keep_their_holes():
     exterior = shapely.LinearRing(list(zip(xs[:5], ys[:5], strict=True)))
     hole = shapely.LinearRing(list(zip(xs[6:11], ys[6:11], strict=True)))
     assert exterior.is_ccw and not hole.is_ccw
+
+
+def test_web_labels_are_placed_apart_when_the_page_opens():
+    # Three steunpunten 300 m apart in a 20 km region: their names cannot all sit
+    # to the right; the label rule gives them different sides, or drops one to hover.
+    points = gpd.GeoSeries(gpd.points_from_xy([150000.0, 150300.0, 150000.0],
+                                              [475000.0, 475000.0, 475300.0]), crs=CRS)
+    names = ["Herstelcentrum De Veenhaven", "Herstelacademie Noord", "Inloop De Molen"]
+    positions = webmaps.points.label_positions(points, names, (140000, 468000, 160000, 482000))
+    shown = [p for p in positions if p is not None]
+    assert len(set(shown)) == len(shown) >= 2
+    lone = webmaps.points.label_positions(points.iloc[:1], names[:1],
+                                          (140000, 468000, 160000, 482000))
+    assert lone == ["middle right"]

@@ -17,7 +17,7 @@ from matplotlib.patches import Patch
 from accessibility.basemap import PLACE_KINDS, Background
 from accessibility.outputs.maps.labels import Label
 from accessibility.outputs.maps.layers import polygonal
-from accessibility.outputs.maps.text import map_text
+from accessibility.outputs.maps.text import literal, map_text
 
 LAND_COLOUR = "#f5f4f0"
 WATER_COLOUR = "#bcd7ea"
@@ -89,7 +89,7 @@ def draw_background(
             handles.append(Line2D([], [], label=text["rail"], **ROAD_STYLE["rail"]))
         places = background.places.to_crs(crs)
         for row in places.itertuples():
-            labels.append(Label(row.geometry.x, row.geometry.y, str(row.name),
+            labels.append(Label(row.geometry.x, row.geometry.y, literal(row.name),
                                 fontsize=PLACE_FONT.get(row.kind, 8.5),
                                 weight="bold" if row.kind == PLACE_KINDS[0] else "normal",
                                 colour="#262626", distance_pt=3, boxed=False,
@@ -102,7 +102,7 @@ def draw_background(
                               linestyle=(0, (6, 2)), label=text["gemeente"]))
         for row in areas.itertuples():
             point = row.geometry.representative_point()
-            labels.append(Label(point.x, point.y, str(row.gemeentenaam).upper(), fontsize=8,
+            labels.append(Label(point.x, point.y, literal(row.gemeentenaam).upper(), fontsize=8,
                                 colour="#595959", style="italic", distance_pt=0, boxed=False,
                                 zorder=13))
     return handles, labels

@@ -21,7 +21,7 @@ from matplotlib.patches import FancyBboxPatch, Rectangle
 
 from accessibility.errors import InputError
 from accessibility.io import atomic_path
-from accessibility.outputs.maps.text import map_text
+from accessibility.outputs.maps.text import literal, map_text
 
 DPI = 150
 #: Vector formats written next to the PNG.
@@ -129,7 +129,7 @@ def decorate(
                     ha="left", va="top", fontsize=9, fontweight="bold", color="#b30000",
                     bbox={"facecolor": "white", "edgecolor": "#b30000", "alpha": 0.9},
                     zorder=23)
-    fig.text(0.015, 0.975, title, ha="left", va="top", fontsize=15, fontweight="bold")
+    fig.text(0.015, 0.975, literal(title), ha="left", va="top", fontsize=15, fontweight="bold")
     fig.text(0.015, 0.012, caption, ha="left", va="bottom", fontsize=8, color="#404040")
 
 

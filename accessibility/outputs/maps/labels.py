@@ -83,7 +83,8 @@ def _extent(text: Annotation, renderer, pad_pt: float) -> Bbox:
     return Bbox.from_extents(box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad)
 
 
-def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox] = ()) -> list[Text | None]:
+def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox] = (),
+                 distances: Sequence[float] = DISTANCES) -> list[Text | None]:
     """Draw the labels where they fit; the axes limits must already be set.
 
     Parameters
@@ -93,6 +94,8 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox] = 
         In priority order: earlier labels get the better positions.
     obstacles : sequence of matplotlib.transforms.Bbox
         Display boxes no label may touch (markers, the scale bar, ...).
+    distances : sequence of float
+        Distances to try, in units of each label's ``distance_pt``.
 
     Returns
     -------
@@ -107,7 +110,7 @@ def place_labels(ax: Axes, labels: Sequence[Label], obstacles: Sequence[Bbox] = 
     placed: list[Text | None] = []
     for label in labels:
         result = None
-        for distance in DISTANCES:
+        for distance in distances:
             for fx, fy, ha, va in POSITIONS:
                 d = label.distance_pt * distance
                 text = _draw(ax, label, fx * d, fy * d, ha, va, leader=distance > 1)

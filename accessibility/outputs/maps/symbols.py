@@ -17,7 +17,7 @@ from matplotlib.transforms import Bbox
 
 from accessibility.outputs.maps.classes import CANDIDATE_COLOUR, STEUNPUNT_COLOUR
 from accessibility.outputs.maps.labels import Label, marker_boxes
-from accessibility.outputs.maps.text import map_text
+from accessibility.outputs.maps.text import literal, map_text
 
 STAR_SIZE = 15  # points (legend marker size; scatter size is its square)
 SITE_SIZE = 13
@@ -40,7 +40,7 @@ def steunpunt_labels(points: gpd.GeoSeries | None, names: Sequence[str] | None,
     """Name labels of the steunpunten (none when there are more than :data:`MAX_NAMED`)."""
     if points is None or names is None or len(points) > MAX_NAMED:
         return []
-    return [Label(p.x, p.y, str(n), fontsize=8, weight="bold", colour=STEUNPUNT_COLOUR,
+    return [Label(p.x, p.y, literal(n), fontsize=8, weight="bold", colour=STEUNPUNT_COLOUR,
                   distance_pt=marker_size * 0.4 + 3)
             for p, n in zip(points, names, strict=True) if p is not None and not p.is_empty]
 
@@ -78,6 +78,6 @@ def site_table(fig: Figure, names: Sequence[str], x: float, y: float, lang: str,
     if not names:
         return
     lines = [map_text(lang)["candidate_table"]]
-    lines += [f"{i}  {name}" for i, name in enumerate(names, start=1)]
+    lines += [f"{i}  {literal(name)}" for i, name in enumerate(names, start=1)]
     fig.text(x, y, "\n".join(lines), ha="left", va="top", fontsize=fontsize, linespacing=1.5,
              bbox={"facecolor": "white", "edgecolor": CANDIDATE_COLOUR, "pad": 5})

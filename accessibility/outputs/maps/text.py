@@ -139,6 +139,11 @@ def map_text(lang: str) -> dict[str, str]:
     return TEXT[lang]
 
 
+def literal(value: object) -> str:
+    """Text from a user's file drawn as it is: matplotlib would read ``$...$`` as maths."""
+    return str(value).replace("$", r"\$")
+
+
 def format_number(value: float, lang: str = "nl", decimals: int = 0) -> str:
     """Format a number with the thousands and decimal separators of ``lang``.
 

@@ -6,6 +6,7 @@ CRS; plotly.js is inlined from the plotly wheel, so the page needs no network
 (see :mod:`.page`).
 """
 
+from accessibility.outputs.webmaps import points
 from accessibility.outputs.webmaps.isochrone_web import isochrone_figure, isochrone_webmap
 from accessibility.outputs.webmaps.page import PDOK_WMS, plain, polygon_xy
 from accessibility.outputs.webmaps.whitespot_web import whitespot_figure, whitespot_webmap
@@ -15,6 +16,7 @@ __all__ = [
     "isochrone_figure",
     "isochrone_webmap",
     "plain",
+    "points",
     "polygon_xy",
     "whitespot_figure",
     "whitespot_webmap",

@@ -143,7 +143,7 @@ def isochrone_figure(
         if any(keep):
             fig.add_trace(steunpunt_trace(location_layer[keep],
                                           [n for n, k in zip(names, keep, strict=True) if k]
-                                          if names else None, lang))
+                                          if names else None, lang, bounds))
         if any(proposed):
             site_names = [n for n, p in zip(names or [text["candidate"]] * len(proposed),
                                             proposed, strict=True) if p]

@@ -6,19 +6,54 @@ from collections.abc import Sequence
 
 import geopandas as gpd
 import plotly.graph_objects as go
+from matplotlib.figure import Figure
 
-from accessibility.outputs.maps import CANDIDATE_COLOUR, STEUNPUNT_COLOUR, map_text
+from accessibility.outputs.maps import CANDIDATE_COLOUR, STEUNPUNT_COLOUR, map_text, set_extent
+from accessibility.outputs.maps.labels import Label, marker_boxes, place_labels
 from accessibility.outputs.webmaps.page import plain
+
+#: Plotly text positions of the label rule's alignments (horizontal, vertical).
+TEXT_POSITIONS = {
+    ("left", "center"): "middle right", ("right", "center"): "middle left",
+    ("center", "bottom"): "top center", ("center", "top"): "bottom center",
+    ("left", "bottom"): "top right", ("right", "bottom"): "top left",
+    ("left", "top"): "bottom right", ("right", "top"): "bottom left",
+}
+#: The map area of a page as it opens (pixels), and a font as wide as plotly's 12 px one.
+PAGE_MAP_PX = (1100, 730)
+
+
+def label_positions(points: gpd.GeoSeries, names: Sequence[str],
+                    bounds: Sequence[float]) -> list[str | None]:
+    """Plotly text positions that keep the labels apart when the page opens.
+
+    The static maps' rule (:func:`accessibility.outputs.maps.labels.place_labels`),
+    run on a canvas of the page's map size and extent with the first distance
+    only; None for a label that finds no free position (its name stays on hover).
+    """
+    fig = Figure(figsize=(PAGE_MAP_PX[0] / 100, PAGE_MAP_PX[1] / 100), dpi=100)
+    ax = fig.add_axes((0, 0, 1, 1))
+    set_extent(ax, bounds, margin=0.03)
+    x, y = points.x.to_numpy(), points.y.to_numpy()
+    labels = [Label(px, py, str(n), fontsize=8, distance_pt=12) for px, py, n in
+              zip(x, y, names, strict=True)]
+    placed = place_labels(ax, labels, marker_boxes(ax, x, y, 13), distances=(1.0,))
+    return [None if t is None else TEXT_POSITIONS[(t.get_ha(), t.get_va())] for t in placed]
 
 STOP_COLOUR = "#252525"
 
 
-def steunpunt_trace(points: gpd.GeoSeries, names: Sequence[str] | None, lang: str) -> go.Scatter:
-    """Purple stars, labelled with their (escaped) names, the name also on hover."""
+def steunpunt_trace(points: gpd.GeoSeries, names: Sequence[str] | None, lang: str,
+                    bounds: Sequence[float]) -> go.Scatter:
+    """Purple stars, labelled with their (escaped) names where they fit, the name on hover."""
     labels = [plain(n) for n in names] if names is not None else None
+    positions = label_positions(points, names, bounds) if names is not None else []
+    shown = ([lab if pos else "" for lab, pos in zip(labels, positions, strict=True)]
+             if labels else None)
     return go.Scatter(
         x=points.x.round(1), y=points.y.round(1), mode="markers+text" if labels else "markers",
-        name=map_text(lang)["steunpunt"], text=labels, legendrank=50, textposition="top right",
+        name=map_text(lang)["steunpunt"], text=shown, legendrank=50,
+        textposition=[pos or "top right" for pos in positions] or "top right",
         textfont={"size": 12, "color": STEUNPUNT_COLOUR}, hovertext=labels,
         hoverinfo="text" if labels else "skip",
         marker={"symbol": "star", "size": 18, "color": STEUNPUNT_COLOUR,

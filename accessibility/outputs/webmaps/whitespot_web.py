@@ -181,7 +181,8 @@ def whitespot_figure(
         fig.add_trace(trace)
     if steunpunt_layer is not None and not steunpunt_layer.empty:
         fig.add_trace(steunpunt_trace(steunpunt_layer, names_of(steunpunten,
-                                                               steunpunt_name_column), lang))
+                                                               steunpunt_name_column), lang,
+                                      bounds))
     if site_layer is not None and not site_layer.empty:
         names = names_of(candidate, candidate_name_column) or [text["candidate"]] * len(site_layer)
         for trace in site_traces(site_layer, names, lang):
