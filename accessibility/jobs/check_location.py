@@ -28,6 +28,7 @@ from accessibility.analysis.isochrones import isochrone_polygons
 from accessibility.io import atomic_dir
 from accessibility.jobs.candidates import CandidateCheck, check_candidates
 from accessibility.jobs.isochrones import location_surfaces, region_area
+from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import (
@@ -42,7 +43,8 @@ from accessibility.jobs.report_text import (
 )
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
 from accessibility.notices import render
-from accessibility.outputs import maps, webmaps
+from accessibility.outputs import maps, qgis_styles, webmaps
+from accessibility.outputs.bands import isochrone_bands
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import slug, write_csv, write_geopackage
 from accessibility.outputs.report import Report, write_report
@@ -177,29 +179,48 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
             sheets, tmp / "locatietoets.xlsx", lang=lang, explanation=explanation(data, lang),
             columns={tr(lang, "niet doorgerekend", "not evaluated"):
                      ["id", "name", "address", "reason"]}))
-        layers = {"candidates": valid_metric, "isochrones": isochrones}
-        for outcome, cand in zip(outcomes, valid_metric.itertuples(), strict=True):
+        context = region_map_context(data)
+        names = dict(zip(checked.valid["id"].astype(str), checked.valid["name"].astype(str),
+                         strict=True))
+        layers = {"candidates": valid_metric, "isochrones": isochrones,
+                  "isochrone_bands": isochrone_bands(isochrones, names)}
+        buurt_style = qgis_styles.class_style("reistijdklasse", "fill", a.cutoffs_minutes,
+                                              a.norm_minutes,
+                                              max_minutes=caption["max_trip_minutes"])
+        styles = {"candidates": qgis_styles.site_style(), "buurten_voor": buurt_style,
+                  "isochrone_bands": qgis_styles.band_style(a.cutoffs_minutes, a.norm_minutes)}
+        points_before = population_layer(inputs.points, before, a.cutoffs_minutes)
+        for outcome in outcomes:
             tag = slug(outcome.id)
             before_layer = buurt_layer(data, outcome.comparison.before)
             after_layer = buurt_layer(data, outcome.comparison.after)
             layers[f"buurten_na_{tag}"] = after_layer
+            styles[f"buurten_na_{tag}"] = buurt_style
             write_csv(outcome.comparison.gemeenten, tmp / f"gemeenten_{tag}.csv",
                       excel_nl=excel_csv, lang=csv_lang)
+            points_after = population_layer(
+                inputs.points, outcome.comparison.points["travel_time_after_min"].to_numpy(),
+                a.cutoffs_minutes)
+            site = valid_metric[valid_metric["id"] == outcome.id]
             png = maps.plot_before_after(
-                before_layer, after_layer, cand.geometry, steunpunten, a.norm_minutes,
+                before_layer, after_layer, site, steunpunten, a.norm_minutes,
                 tr(lang, f"Voor en na: {outcome.name}", f"Before and after: {outcome.name}"),
-                caption, tmp / f"voor_na_{tag}.png", lang=lang)
+                caption, tmp / f"voor_na_{tag}.png",
+                population_before=points_before, population_after=points_after,
+                cell_size_m=a.grid_cell_m, context=context, breaks=a.cutoffs_minutes, lang=lang)
             html = webmaps.whitespot_webmap(
                 after_layer, steunpunten, tmp / f"na_{tag}.html", norm_minutes=a.norm_minutes,
-                candidate=cand.geometry, isochrones=isochrones[isochrones["location_id"] == outcome.id],
-                title=tr(lang, f"Na opening van {outcome.name}",
-                         f"After opening {outcome.name}"), caption_params=caption, lang=lang)
-            files += [tmp / f"gemeenten_{tag}.csv", png, html]
+                candidate=site, isochrones=isochrones[isochrones["location_id"] == outcome.id],
+                population=points_after, cell_size_m=a.grid_cell_m, context=context,
+                breaks=a.cutoffs_minutes,
+                title=tr(lang, f"Na opening van {outcome.name}", f"After opening {outcome.name}"),
+                caption_params=caption, lang=lang)
+            files += [tmp / f"gemeenten_{tag}.csv", png, maps.vector_path(png, "pdf"), html]
             sections.append(candidate_section(data, outcome.name, outcome.comparison, png,
                                               outcome.note, geocode_sentence(outcome.candidate,
                                                                              lang), lang=lang))
         layers["buurten_voor"] = buurt_layer(data, outcomes[0].comparison.before)
-        files.append(write_geopackage(layers, tmp / "check_location.gpkg"))
+        files.append(write_geopackage(layers, tmp / "check_location.gpkg", styles=styles))
         if len(outcomes) > 1 or len(checked.rejected):
             sections.insert(0, ranking_section(table, checked.rejected.drop(columns="problem"),
                                                lang))

@@ -23,10 +23,12 @@ from accessibility.analysis.epa import add_epa_to_points
 from accessibility.analysis.grid import Grid, make_grid
 from accessibility.analysis.isochrones import isochrone_areas, isochrone_polygons
 from accessibility.io import atomic_dir, atomic_path
+from accessibility.jobs.map_context import region_map_context
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import explanation
-from accessibility.outputs import maps, webmaps
+from accessibility.outputs import maps, qgis_styles, webmaps
+from accessibility.outputs.bands import isochrone_bands
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import slug, write_csv, write_geopackage
 from accessibility.routing import PointLinks, times_to_nearest
@@ -152,14 +154,21 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl",
     stops = _stops_frame(data).to_crs(cfg.crs)
     boundaries = data.buurten.gdf
     caption = data.caption_params()
+    context = region_map_context(data)
+    norm = cfg.analysis.norm_minutes
+    names = dict(zip(locations["id"].astype(str), locations["name"].astype(str), strict=True))
+    named = polygons.assign(naam=polygons["location_id"].astype(str).map(names))
+    styles = {"isochrone_bands": qgis_styles.band_style(cutoffs, norm),
+              "locations": qgis_styles.steunpunt_style(), "stops": qgis_styles.stop_style()}
     files: list[Path] = []
     csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
-            {"isochrones": polygons, "locations": locations_metric, "stops": stops},
-            tmp / "isochrones.gpkg"))
+            {"isochrones": named, "isochrone_bands": isochrone_bands(polygons, names),
+             "locations": locations_metric, "stops": stops},
+            tmp / "isochrones.gpkg", styles=styles))
         with atomic_path(tmp / "isochrones.geojson") as p:
-            polygons.to_crs("EPSG:4326").to_file(p, driver="GeoJSON")
+            named.to_crs("EPSG:4326").to_file(p, driver="GeoJSON")
         write_csv(summary, tmp / "summary.csv", excel_nl=excel_csv, lang=csv_lang)
         write_csv(data.locations.unpinned, tmp / "unpinned_locations.csv", excel_nl=excel_csv, lang=csv_lang)
         files.append(write_workbook(
@@ -169,20 +178,26 @@ def run_isochrones(data: RegionData, out_dir: Path, *, lang: str = "nl",
             columns={"niet op de kaart" if lang == "nl" else "not on the map":
                      ["line", "id", "name", "kind", "address", "city", "reason"]}))
         title_suffix = " (synthetische demo)" if data.synthetic else ""
+        reach_by_id = reach.set_index("location_id")
         for loc in locations_metric.itertuples():
-            files.append(maps.plot_isochrones(
+            within = {float(c): float(reach_by_id.loc[loc.id, f"inwoners_binnen_{c}_min"])
+                      for c in cutoffs}
+            png = maps.plot_isochrones(
                 polygons[polygons["location_id"] == loc.id], loc.geometry, stops, boundaries,
                 f"{loc.name}{title_suffix}", caption, tmp / f"isochrones_{slug(loc.id)}.png",
-                norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+                name=loc.name, proposed=loc.kind == "proposed", population_within=within,
+                context=context, norm_minutes=norm, lang=lang)
+            files += [png, maps.vector_path(png, "pdf")]
         existing = locations_metric[locations_metric["kind"] != "proposed"]
-        files.append(maps.plot_overview(
+        png = maps.plot_overview(
             polygons[polygons["location_id"].isin(existing["id"])], existing, boundaries,
-            f"Bereikbaarheid binnen {cfg.analysis.norm_minutes} min – {cfg.title}",
-            caption, tmp / "overview.png", norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+            f"Bereikbaarheid binnen {norm} min – {cfg.title}",
+            caption, tmp / "overview.png", norm_minutes=norm, context=context, lang=lang)
+        files += [png, maps.vector_path(png, "pdf")]
         files.append(webmaps.isochrone_webmap(
             polygons, locations_metric, tmp / "isochrones.html", stops=stops,
             boundaries=boundaries, title=f"Isochronen – {cfg.title}", caption_params=caption,
-            norm_minutes=cfg.analysis.norm_minutes, lang=lang))
+            norm_minutes=norm, context=context, lang=lang))
         write_metadata(data, tmp / "metadata.json", grid=grid, timings=timings)
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t

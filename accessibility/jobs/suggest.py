@@ -26,6 +26,7 @@ from accessibility.analysis.siting import SitingResult, coverage_curve, solve_mc
 from accessibility.io import atomic_dir
 from accessibility.jobs.candidates import check_candidates, generated_candidates
 from accessibility.jobs.check_location import candidate_times
+from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import (
@@ -37,7 +38,7 @@ from accessibility.jobs.report_text import (
     tr,
 )
 from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_times
-from accessibility.outputs import maps
+from accessibility.outputs import maps, qgis_styles
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import Report, number, write_report
@@ -196,10 +197,14 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
                      ["k", "marginal_gain", "covered_weight", "share_covered", "gekozen",
                       "sites"],
                      tr(lang, "niet doorgerekend", "not evaluated"): ["id", "name", "reason"]}))
+        buurt_style = qgis_styles.class_style("reistijdklasse", "fill", a.cutoffs_minutes,
+                                              a.norm_minutes)
         layers = {"candidates": checked.valid.to_crs(data.config.crs), "buurten_na": after_layer}
         if len(chosen):
             layers["suggested_sites"] = chosen
-        files.append(write_geopackage(layers, tmp / "suggest.gpkg"))
+        files.append(write_geopackage(
+            layers, tmp / "suggest.gpkg",
+            styles={"suggested_sites": qgis_styles.site_style(), "buurten_na": buurt_style}))
         png = None
         if len(chosen):
             png = maps.plot_before_after(
@@ -208,8 +213,12 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
                          f"{plural(len(chosen), 'steunpunt', 'steunpunten')} – {data.config.title}",
                    f"With {len(chosen)} suggested {plural(len(chosen), 'site', 'sites')} – "
                    f"{data.config.title}"),
-                data.caption_params(), tmp / "suggest.png", lang=lang)
-            files.append(png)
+                data.caption_params(), tmp / "suggest.png",
+                population_before=population_layer(inputs.points, before, a.cutoffs_minutes),
+                population_after=population_layer(inputs.points, after, a.cutoffs_minutes),
+                cell_size_m=a.grid_cell_m, context=region_map_context(data),
+                breaks=a.cutoffs_minutes, lang=lang)
+            files += [png, maps.vector_path(png, "pdf")]
         sections = [suggest_section(data, ranking, curve, siting, png, min_gain=min_gain,
                                     stop_reason=stop_reason, need=need, lang=lang)]
         notes = notes_section(data, lang)

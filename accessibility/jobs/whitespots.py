@@ -31,10 +31,11 @@ from accessibility.analysis.coverage import (
 from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
 from accessibility.jobs.isochrones import reach_within
+from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import explanation, gemeente_names, whitespot_report
-from accessibility.outputs import maps, webmaps
+from accessibility.outputs import maps, qgis_styles, webmaps
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import write_report
@@ -197,13 +198,21 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     t = time.perf_counter()
     caption = data.caption_params()
     steunpunten_metric = inputs.steunpunten.to_crs(data.config.crs)
-    points_layer = inputs.points.assign(travel_time_min=times)
+    points_layer = population_layer(inputs.points, times, a.cutoffs_minutes)
+    context = region_map_context(data)
+    max_minutes = caption["max_trip_minutes"]
+    styles = {"buurten": qgis_styles.class_style("reistijdklasse", "fill", a.cutoffs_minutes,
+                                                 a.norm_minutes, max_minutes=max_minutes),
+              "population_points": qgis_styles.class_style(
+                  "reistijdklasse", "marker", a.cutoffs_minutes, a.norm_minutes,
+                  max_minutes=max_minutes),
+              "steunpunten": qgis_styles.steunpunt_style()}
     files: list[Path] = []
     csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
-             "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg"))
+             "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg", styles=styles))
         for name, frame in (("buurten.csv", buurten[BUURT_COLUMNS] if excel_csv else buurten),
                             ("gemeenten.csv", coverage.gemeenten),
                             ("need_supply.csv", need), ("time_windows.csv", windows),
@@ -215,12 +224,15 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
             tmp / "witte_vlekken.xlsx", lang=lang, explanation=explanation(data, lang),
             columns={BUURT_SHEET[lang]: BUURT_COLUMNS}))
         title = f"Witte vlekken – {data.config.title}"
-        map_png = maps.plot_whitespots(buurten, steunpunten_metric, a.norm_minutes, title,
-                                       caption, tmp / "whitespots.png", lang=lang)
-        files.append(map_png)
+        map_png = maps.plot_whitespots(
+            buurten, steunpunten_metric, a.norm_minutes, title, caption, tmp / "whitespots.png",
+            population=points_layer, cell_size_m=a.grid_cell_m, context=context,
+            breaks=a.cutoffs_minutes, lang=lang)
+        files += [map_png, maps.vector_path(map_png, "pdf")]
         files.append(webmaps.whitespot_webmap(
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
-            title=title, caption_params=caption, lang=lang))
+            population=points_layer, cell_size_m=a.grid_cell_m, context=context,
+            breaks=a.cutoffs_minutes, title=title, caption_params=caption, lang=lang))
         report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
                                   reach=reach, lang=lang)
         files.append(write_report(report, tmp / "rapport.html"))

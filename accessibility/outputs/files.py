@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyogrio
 
 from accessibility.errors import InputError
 from accessibility.io import atomic_path
@@ -104,14 +105,51 @@ def write_geojson(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
+def finite_attributes(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A copy in which every ±inf of a numeric column is NaN (written as an empty value).
+
+    GIS attribute tables should hold numbers or nothing: an unreachable place
+    has its own class and an empty time, never ``inf``.
+    """
+    out = gdf.copy()
+    for column in out.columns:
+        if column != out.geometry.name and pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].replace([np.inf, -np.inf], np.nan)
+    return out
+
+
+def layer_styles_table(styles: Mapping[str, str], geometry_columns: Mapping[str, str],
+                       descriptions: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The ``layer_styles`` table that QGIS reads a layer's default style from.
+
+    Parameters
+    ----------
+    styles : mapping of layer name to QML text
+    geometry_columns : mapping of layer name to its geometry column
+    descriptions : mapping of layer name to a description, optional
+    """
+    names = list(styles)
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("s")
+    return pd.DataFrame({
+        "f_table_catalog": [""] * len(names), "f_table_schema": [""] * len(names),
+        "f_table_name": names, "f_geometry_column": [geometry_columns[n] for n in names],
+        "styleName": names, "styleQML": [styles[n] for n in names],
+        "styleSLD": [""] * len(names), "useAsDefault": [True] * len(names),
+        "description": [(descriptions or {}).get(n, "") for n in names],
+        "owner": [""] * len(names), "ui": [""] * len(names), "update_time": [now] * len(names),
+    })
+
+
 def write_geopackage(
-    gdf_layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str]
+    gdf_layers: Mapping[str, gpd.GeoDataFrame], path: str | os.PathLike[str],
+    styles: Mapping[str, str] | None = None,
 ) -> Path:
-    """Write GeoDataFrames as layers of one GeoPackage, atomically.
+    """Write GeoDataFrames as layers of one GeoPackage, atomically, with QGIS styles.
 
     All layers are written to a temporary file in the same folder, which then
     replaces ``path``: readers never see a half-written file, and an existing
-    file keeps only the layers given here.
+    file keeps only the layers given here. Numeric ±inf is written as an
+    empty value (see :func:`finite_attributes`).
 
     Parameters
     ----------
@@ -120,6 +158,9 @@ def write_geopackage(
         written as empty geometries.
     path : str or os.PathLike
         Output ``.gpkg`` file.
+    styles : mapping of layer name to QML, optional
+        Stored in the ``layer_styles`` table as each layer's default style, so
+        QGIS opens the layers styled (see :mod:`accessibility.outputs.qgis_styles`).
 
     Returns
     -------
@@ -129,7 +170,8 @@ def write_geopackage(
     Raises
     ------
     InputError
-        When no layer is given, a layer name is empty, or a layer has no CRS.
+        When no layer is given, a layer name is empty, a layer has no CRS, or a
+        style names a layer that is not written.
     """
     if not gdf_layers:
         raise InputError(f"no layers to write to {path}: pass at least one GeoDataFrame")
@@ -138,7 +180,17 @@ def write_geopackage(
             raise InputError(f"GeoPackage layer name {name!r} is empty: give every layer a name")
         if gdf.crs is None:
             raise InputError(f"layer {name!r} for {path} has no CRS: set it before writing")
+    unknown = sorted(set(styles or {}) - set(gdf_layers))
+    if unknown:
+        raise InputError(f"styles for {', '.join(unknown)} but no such layer in {path}: "
+                         f"the layers are {', '.join(gdf_layers)}")
     with atomic_path(path) as tmp:
         for name, gdf in gdf_layers.items():
-            gdf.to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+            finite_attributes(gdf).to_file(tmp, layer=name, driver="GPKG", engine="pyogrio")
+        if styles:
+            geometry_columns = {name: pyogrio.read_info(tmp, layer=name)["geometry_name"] or "geom"
+                                for name in styles}
+            pyogrio.write_dataframe(layer_styles_table(styles, geometry_columns), tmp,
+                                    layer="layer_styles", driver="GPKG",
+                                    layer_options={"FID": "id"})
     return Path(path)

@@ -48,7 +48,7 @@ def whitespots(demo: RegionData, tmp_path_factory):
 def test_isochrone_outputs(isochrones, demo: RegionData) -> None:
     out = isochrones.out_dir
     layers = set(pyogrio.list_layers(out / "isochrones.gpkg")[:, 0])
-    assert layers == {"isochrones", "locations", "stops"}
+    assert layers == {"isochrones", "isochrone_bands", "locations", "stops", "layer_styles"}
     ids = list(demo.locations.pinned["id"])
     for loc in ids:
         assert (out / f"isochrones_{loc}.png").stat().st_size > 20_000
@@ -98,7 +98,7 @@ def test_whitespot_figures(whitespots, demo: RegionData) -> None:
 def test_whitespot_outputs_and_report(whitespots) -> None:
     out = whitespots.out_dir
     layers = set(pyogrio.list_layers(out / "whitespots.gpkg")[:, 0])
-    assert layers == {"buurten", "population_points", "steunpunten"}
+    assert layers == {"buurten", "population_points", "steunpunten", "layer_styles"}
     report = (out / "rapport.html").read_text(encoding="utf-8")
     for text in ("SYNTHETISCHE", "Witte vlekken", "Behoefte en aanbod", "Tijdstip van de dag",
                  "data:image/png;base64", "schatting"):

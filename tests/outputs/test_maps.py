@@ -6,71 +6,16 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
+from map_inputs import CAPTION, CRS, buurten_grid, has_colour, png_pixels, two_centre_isochrones
 from matplotlib import colors
-from matplotlib.image import imread
 
 from accessibility.analysis.grid import make_grid
 from accessibility.analysis.isochrones import isochrone_polygons
 from accessibility.errors import InputError
 from accessibility.outputs import maps, webmaps
+from accessibility.outputs.maps import layout, legend, whitespot_maps
 
-CRS = "EPSG:28992"
 LOW_DPI = 60  # fast renders; one test checks the default 150 dpi size
-CAPTION = {
-    "date": "2026-03-10",
-    "window": "07:00-09:00",
-    "percentile": 50,
-    "walking_speed_kmh": 4.8,
-    "synthetic": True,
-}
-
-
-def two_centre_isochrones() -> tuple[gpd.GeoDataFrame, gpd.GeoSeries]:
-    """Isochrones of two locations 6 km apart; times = distance / 250 m per minute."""
-    grid = make_grid((140000.0, 470000.0, 156000.0, 480000.0), 250.0, CRS)
-    x, y = grid.centres_xy()
-    centres = [(144000.0, 475000.0), (150000.0, 475000.0)]
-    times = np.array([np.hypot(x - cx, y - cy) / 250.0 for cx, cy in centres])
-    gdf = isochrone_polygons(grid, times, ["west", "oost"])
-    points = gpd.GeoSeries(gpd.points_from_xy(*zip(*centres, strict=True)), crs=CRS)
-    return gdf, points
-
-
-def buurten_grid(n: int = 4, size: float = 1000.0) -> gpd.GeoDataFrame:
-    """n x n square buurten of ``size`` metres with travel time = 10 min x (row + col)."""
-    rows, cols = np.divmod(np.arange(n * n), n)
-    geoms = shapely.box(
-        140000 + cols * size,
-        470000 + rows * size,
-        140000 + (cols + 1) * size,
-        470000 + (rows + 1) * size,
-    )
-    minutes = 10.0 * (rows + cols)
-    minutes[-1] = np.nan  # the far corner is unreachable
-    gdf = gpd.GeoDataFrame(
-        {
-            "buurtcode": [f"BU{i:08d}" for i in range(n * n)],
-            "buurtnaam": [f"Buurt {i}" for i in range(n * n)],
-            "aantal_inwoners": np.full(n * n, 1000.0),
-            "reistijd_min": minutes,
-        },
-        geometry=geoms,
-        crs=CRS,
-    )
-    gdf["reistijdklasse"] = maps.travel_time_classes(minutes)
-    gdf["witte_vlek"] = ~(minutes <= 45)
-    return gdf
-
-
-def png_pixels(path) -> np.ndarray:
-    image = imread(path)
-    assert image.ndim == 3 and image.shape[2] in (3, 4)
-    return image[:, :, :3]
-
-
-def has_colour(pixels: np.ndarray, hex_colour: str, min_pixels: int = 50) -> bool:
-    rgb = np.array(colors.to_rgb(hex_colour))
-    return int(np.all(np.abs(pixels - rgb) < 2 / 255, axis=2).sum()) >= min_pixels
 
 
 # ------------------------------------------------------------------ classes
@@ -166,7 +111,9 @@ def test_plot_isochrones_writes_a_png_with_the_bands(tmp_path):
     for colour in maps.cutoff_colours([15, 30, 45, 60], 45):
         assert has_colour(pixels, colour), colour
     assert has_colour(pixels, maps.STEUNPUNT_COLOUR, 20)
-    assert [p.name for p in path.parent.iterdir()] == ["iso.png"]  # no temp file left
+    # The vector copy lies beside it, and no temp file is left.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["iso.pdf", "iso.png"]
+    assert (path.parent / "iso.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 def test_plot_isochrones_with_nothing_reachable_still_maps_the_location(tmp_path):
@@ -184,7 +131,8 @@ def test_plot_isochrones_with_nothing_reachable_still_maps_the_location(tmp_path
         lang="en",
     )
     pixels = png_pixels(path)
-    map_area = pixels[:, : int(0.67 * pixels.shape[1])]  # the legend lies to the right
+    x0, _, width, _ = layout.SINGLE_BOX  # the legend lies to the right of the map box
+    map_area = pixels[:, : int((x0 + width) * pixels.shape[1])]
     assert has_colour(map_area, maps.STEUNPUNT_COLOUR, 5)
     assert not has_colour(map_area, maps.cutoff_colours([15], 45)[0], 1)
 
@@ -231,10 +179,10 @@ def test_plot_whitespots_colours_classes_and_accepts_wgs84(tmp_path):
 def test_plot_whitespots_counts_no_data_buurten_in_the_legend(tmp_path):
     buurten = buurten_grid()
     buurten.loc[0, "reistijdklasse"] = None
-    handles = maps._class_handles(
-        buurten, "reistijdklasse", "aantal_inwoners", maps.class_colours(), 45, "nl", True
+    handles = legend.buurt_class_handles(
+        buurten, "reistijdklasse", "aantal_inwoners", maps.class_colours(), "nl", True
     )
-    labels = [h.get_label() for h in handles]
+    labels = [h.get_label() for h in [*handles, legend.whitespot_handle(45, "nl")]]
     assert labels[0] == "0–15 min\n(2 buurten, 2.000 inw.)"  # buurten 1 and 4 (10 min)
     assert "geen gegevens\n(1 buurt, 1.000 inw.)" in labels
     assert labels[-1] == "witte vlek (meer dan 45 min)"
@@ -270,11 +218,11 @@ def test_plot_before_after_writes_two_panels_with_the_change(tmp_path):
     assert pixels.shape[:2] == (510, 840)
     assert has_colour(pixels, maps.CANDIDATE_COLOUR, 20)
     # before: the two 50-min buurten and the unreachable corner; after: none.
-    totals_before = maps._whitespot_totals(before, "witte_vlek", "aantal_inwoners")
-    totals_after = maps._whitespot_totals(after, "witte_vlek", "aantal_inwoners")
+    totals_before = maps.whitespot_totals(before, "witte_vlek", "aantal_inwoners")
+    totals_after = maps.whitespot_totals(after, "witte_vlek", "aantal_inwoners")
     assert totals_before == (3, 3000.0) and totals_after == (0, 0.0)
     assert (
-        maps._whitespot_summary(totals_after, "nl", reference=totals_before)
+        maps.whitespot_summary(totals_after, "nl", reference=totals_before)
         == "0 (\u22123) witte vlekken, 0 (\u22123.000) inwoners"
     )
     with pytest.raises(InputError, match="before has 16 buurten and after 15"):
@@ -298,107 +246,6 @@ def test_polygonal_keeps_polygon_parts_of_collections_and_every_row():
     assert result.iloc[2].is_empty and result.iloc[3].is_empty
     assert result.iloc[4] is None
     assert result.crs == CRS
-
-
-# ---------------------------------------------------------------------- HTML
-
-
-def test_isochrone_webmap_has_a_layer_per_cutoff_markers_and_legend(tmp_path):
-    iso, points = two_centre_isochrones()
-    locations = gpd.GeoDataFrame(
-        {"name": ["Herstelnetwerk West", "Oost"]}, geometry=points, crs=CRS
-    )
-    path = webmaps.isochrone_webmap(
-        iso,
-        locations,
-        tmp_path / "web" / "iso.html",
-        stops=gpd.GeoSeries([shapely.Point(145000, 475000)], crs=CRS),
-        boundaries=buurten_grid(),
-        title="Isochronen regio",
-        caption_params=CAPTION,
-    )
-    page = path.read_text(encoding="utf-8")
-    for name in (
-        "Isochronen 15 min",
-        "Isochronen 30 min",
-        "Isochronen 45 min",
-        "Isochronen 60 min",
-    ):
-        assert f'"{name}"' in page, name
-    for text in (
-        "Steunpunten",
-        "Haltes",
-        "Grenzen",
-        "Herstelnetwerk West",
-        "Isochronen regio",
-        "binnen 15 min",
-        "Reistijd met het OV naar het steunpunt",
-        "SYNTHETISCHE GEGEVENS",
-        "L.control.layers",
-        "service.pdok.nl/brt/achtergrondkaart",
-    ):
-        assert text in page, text
-    assert [p.name for p in path.parent.iterdir()] == ["iso.html"]
-
-
-def test_isochrone_webmap_outside_the_netherlands_uses_osm_only(tmp_path):
-    grid = make_grid(
-        (480000.0, 6670000.0, 482000.0, 6672000.0), 200.0, "EPSG:32722"
-    )  # Porto Alegre
-    x, y = grid.centres_xy()
-    iso = isochrone_polygons(grid, np.hypot(x - 481000, y - 6671000) / 50.0, ["poa"])
-    path = webmaps.isochrone_webmap(
-        iso, shapely.Point(481000, 6671000), tmp_path / "poa.html", name_column=None, lang="en"
-    )
-    page = path.read_text(encoding="utf-8")
-    assert "pdok" not in page
-    assert "openstreetmap" in page.lower()
-    assert '"Isochrones 15 min"' in page and "Support points (steunpunten)" in page
-    # The bounds of the map are in Porto Alegre (lat -30, lon -51).
-    assert "-30.0" in page and "-51." in page
-
-
-def test_whitespot_webmap_has_buurten_tooltips_and_white_spots(tmp_path):
-    buurten = buurten_grid()
-    iso, points = two_centre_isochrones()
-    path = webmaps.whitespot_webmap(
-        buurten,
-        gpd.GeoDataFrame({"name": ["Steunpunt A"]}, geometry=points.iloc[[0]], crs=CRS),
-        tmp_path / "ws.html",
-        candidate=shapely.Point(143500, 473500),
-        isochrones=iso,
-        title="Witte vlekken",
-        caption_params=CAPTION,
-    )
-    page = path.read_text(encoding="utf-8")
-    for text in (
-        '"Buurten: reistijd naar dichtstbijzijnde steunpunt"',
-        '"Witte vlekken (meer dan 45 min)"',
-        '"Isochronen 45 min"',
-        "Steunpunt A",
-        "Voorgestelde locatie",
-        '"Buurt 15"',
-        '"Reistijd (min)"',
-        '"Inwoners"',
-        "meer dan 45 min",
-        "onbereikbaar",  # the unreachable corner buurt
-        "witte vlek (meer dan 45 min)",
-    ):
-        assert text in page, text
-    assert page.count(maps.class_colours()["45-60"]) >= 2  # legend + buurt fill
-
-
-def test_whitespot_webmap_in_english_and_with_bad_input(tmp_path):
-    path = webmaps.whitespot_webmap(buurten_grid(), None, tmp_path / "en.html", lang="en")
-    page = path.read_text(encoding="utf-8")
-    assert '"White spots (more than 45 min)"' in page and '"Neighbourhood"' in page
-    with pytest.raises(InputError, match="row 0 has travel-time class 'soon'"):
-        webmaps.whitespot_webmap(
-            buurten_grid().assign(reistijdklasse="soon"), None, tmp_path / "bad.html"
-        )
-    with pytest.raises(InputError, match="unknown map language 'fr'"):
-        webmaps.whitespot_webmap(buurten_grid(), None, tmp_path / "bad.html", lang="fr")
-    assert not (tmp_path / "bad.html").exists()
 
 
 def test_maps_of_real_gooi_buurten_with_repaired_geometries(shared_data, tmp_path):
@@ -428,5 +275,118 @@ def test_maps_of_real_gooi_buurten_with_repaired_geometries(shared_data, tmp_pat
     page = webmaps.whitespot_webmap(
         buurten, centre, tmp_path / "gooi.html", population_column=None
     ).read_text(encoding="utf-8")
-    assert '"Splegelpolder"' in page and '"Horstermeer"' in page
-    assert "GeometryCollection" not in page and "LineString" not in page
+    assert "Splegelpolder" in page and "Horstermeer" in page  # buurt names on hover
+    # Only polygon rings reach the page: a row that make_valid collapsed to a line
+    # has no coordinates, and every ring is closed.
+    fig, _ = webmaps.whitespot_figure(buurten, centre, population_column=None)
+    buurt_traces = [t for t in fig.data if t.hoveron == "fills"]
+    assert len(buurt_traces) == len(buurten)
+    empty_rows = maps.polygonal(buurten.geometry).is_empty.to_numpy()
+    for trace, empty in zip(buurt_traces, empty_rows, strict=True):
+        assert (len(trace.x) == 0) == empty
+        rings = np.split(np.array(trace.x, dtype=object), np.flatnonzero(
+            np.array([v is None for v in trace.x])) + 1)
+        assert all(r[0] == r[-2] for r in rings if len(r) > 1)
+
+
+# ------------------------------------------------- one scale, people, furniture
+
+
+def lightness(hex_colour: str) -> float:
+    """CIE L* (0 = black, 100 = white)."""
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+              for c in colors.to_rgb(hex_colour)]
+    y = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def test_unreachable_is_the_worst_class_never_milder_than_over_60():
+    palette = maps.class_colours()
+    beyond = [palette[k] for k in ("45-60", ">60", "onbereikbaar")]
+    # Beyond the norm the scale darkens class by class; unreachable is the darkest of all.
+    assert [lightness(c) for c in beyond] == sorted((lightness(c) for c in beyond), reverse=True)
+    assert lightness(palette["onbereikbaar"]) == min(lightness(c) for c in palette.values())
+    assert lightness(palette[">60"]) - lightness(palette["onbereikbaar"]) > 15
+    r, g, b = colors.to_rgb(palette["onbereikbaar"])
+    assert r > 2 * max(g, b)  # a saturated red, not a grey
+    assert maps.class_legend_label("onbereikbaar", "nl", 90) == "onbereikbaar binnen 90 min"
+
+
+def test_dots_put_colour_where_people_live():
+    people = gpd.GeoDataFrame(
+        {"population": [37.0, 0.0, 4.0], "travel_time_min": [5.0, 10.0, np.inf]},
+        geometry=gpd.points_from_xy([100.0, 300.0, 500.0], [100.0, 100.0, 100.0]), crs=CRS)
+    cells = maps.population_cells(people, 200, CRS)
+    assert len(cells) == 2 and np.isnan(cells["travel_time_min"].iloc[1])  # no inf
+    assert maps.persons_per_dot(39_670) == 10 and maps.persons_per_dot(300) == 1
+    counts = [len(maps.population_dots(cells, 200, 10, seed=s)) for s in range(200)]
+    assert set(counts) <= {3, 4, 5}
+    assert np.mean(counts) == pytest.approx(4.1, abs=0.15)  # 37/10 + 4/10 on average
+    dots = maps.population_dots(cells, 200, 1)
+    assert len(dots) == 41 and dots.equals(maps.population_dots(cells, 200, 1))
+    inside = dots.geometry.within(shapely.union_all(list(cells.geometry)))
+    assert inside.all()
+    with pytest.raises(InputError, match="cell size 0 m must be a positive"):
+        maps.population_cells(people, 0, CRS)
+
+
+def test_whitespot_map_with_people_counts_inhabitants_per_class(tmp_path):
+    buurten = buurten_grid()
+    people = gpd.GeoDataFrame(
+        {"population": [300.0, 120.0, 80.0], "travel_time_min": [10.0, 50.0, np.nan]},
+        geometry=gpd.points_from_xy([140500.0, 142500.0, 143500.0],
+                                    [470500.0, 472500.0, 473500.0]), crs=CRS)
+    handles = whitespot_maps.class_handles(buurten, maps.population_cells(people, 200, CRS),
+                                           "reistijdklasse", None, maps.class_colours(),
+                                           maps.DEFAULT_BREAKS, "nl", 90)
+    labels = [h.get_label() for h in handles]
+    assert labels[:6] == ["0–15 min (300 inw.)", "15–30 min (0 inw.)", "30–45 min (0 inw.)",
+                          "45–60 min (120 inw.)", "meer dan 60 min (0 inw.)",
+                          "onbereikbaar binnen 90 min (80 inw.)"]
+    assert labels[6] == "onbewoond of geen gegevens"
+    path = maps.plot_whitespots(buurten, None, 45, "Mensen", CAPTION | {"max_trip_minutes": 90},
+                                tmp_path / "people.png", population=people, cell_size_m=200,
+                                dpi=LOW_DPI)
+    pixels = png_pixels(path)
+    x0, _, width, _ = layout.SINGLE_BOX
+    map_area = pixels[:, : int((x0 + width) * pixels.shape[1])]
+    palette = maps.class_colours()
+    for label in ("0-15", "45-60", "onbereikbaar"):
+        assert has_colour(map_area, palette[label], 5), label
+    for label in ("15-30", "30-45", ">60"):  # nobody lives at these times
+        assert not has_colour(map_area, palette[label], 1), label
+    with pytest.raises(InputError, match="cell_size_m is required"):
+        maps.plot_whitespots(buurten, None, 45, "t", None, tmp_path / "x.png", population=people)
+
+
+def test_scale_bar_and_north_arrow_stay_readable_on_the_darkest_class(tmp_path):
+    dark = buurten_grid().assign(reistijdklasse="onbereikbaar", witte_vlek=False)
+    path = maps.plot_whitespots(dark, None, 45, "Donker", None, tmp_path / "dark.png",
+                                dpi=LOW_DPI)
+    pixels = png_pixels(path)
+    fig_h, fig_w = pixels.shape[:2]
+    x0, y0, w, h = layout.SINGLE_BOX
+
+    def region(ax_x0, ax_y0, ax_x1, ax_y1):
+        cols = slice(int((x0 + ax_x0 * w) * fig_w), int((x0 + ax_x1 * w) * fig_w))
+        rows = slice(int((1 - y0 - ax_y1 * h) * fig_h), int((1 - y0 - ax_y0 * h) * fig_h))
+        return pixels[rows, cols]
+
+    for box in ((0.03, 0.03, 0.2, 0.1), (0.93, 0.86, 0.97, 0.97)):  # scale bar, north arrow
+        part = region(*box)
+        light = (part.mean(axis=2) > 0.85).mean()
+        dark_ink = (part.mean(axis=2) < 0.2).mean()
+        assert light > 0.4 and dark_ink > 0.01, box  # a light box with black marks on it
+
+
+def test_maps_of_a_set_share_one_extent():
+    iso, points = two_centre_isochrones()
+    context = maps.MapContext(extent=(138000.0, 468000.0, 158000.0, 482000.0))
+    limits = []
+    for location in ("west", "oost"):
+        fig, ax = layout.single_map()
+        maps.set_extent(ax, context.bounds(
+            np.asarray(iso[iso.location_id == location].total_bounds)))
+        limits.append((ax.get_xlim(), ax.get_ylim()))
+    assert limits[0] == limits[1]
+    assert maps.MapContext().bounds(np.array([1.0, 2, 3, 4])).tolist() == [1, 2, 3, 4]
