@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 from typing import Annotated
@@ -30,8 +31,8 @@ def read_points(path: Path, what: str):
     if not path.is_file():
         raise InputError(f"{what} file not found: {path}")
     if path.suffix.lower() in (".csv", ".txt"):
-        frame = pd.read_csv(path)
-        cols = {c.lower().strip(): c for c in frame.columns}
+        frame = _read_csv(path, what)
+        cols = {str(c).lower().strip(): c for c in frame.columns}
         lat = next((cols[c] for c in _LAT if c in cols), None)
         lon = next((cols[c] for c in _LON if c in cols), None)
         if "id" not in cols or lat is None or lon is None:
@@ -59,6 +60,45 @@ def read_points(path: Path, what: str):
     if "id" not in frame.columns:
         raise InputError(f"{path}: {what} need an 'id' column; found {list(frame.columns)}")
     return frame
+
+
+def _read_csv(path: Path, what: str):
+    """A CSV table; UTF-8 (with or without BOM), else Windows-1252 (Excel).
+
+    Raises
+    ------
+    InputError
+        An empty file, a file in neither encoding, or broken CSV (an unclosed
+        quote, rows with too many fields), naming the file.
+    """
+    import io
+
+    import pandas as pd
+
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{path}: the {what} file is empty; give a CSV with a header line "
+                         "id,lat,lon and one row per point")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: the {what} file is neither UTF-8 nor Windows-1252 text "
+                             f"({exc}); save it as CSV UTF-8") from None
+    try:
+        return pd.read_csv(io.StringIO(text))
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        raise InputError(f"{path}: the {what} file is not valid CSV ({str(exc).strip()}); check "
+                         "for an unclosed quote or a row with too many fields") from None
+
+
+def _check_out(out: Path) -> None:
+    """Raise InputError when ``--out`` cannot be a CSV file name."""
+    if out.is_dir():
+        raise InputError(f"--out {out} is a folder; give a file name, e.g. "
+                         f"{out / 'travel_times.csv'}")
 
 
 @app.command("travel-times")
@@ -109,6 +149,8 @@ def travel_times(
         from accessibility.io import atomic_path
         from accessibility.routing import TransportNetwork, TravelTimeMatrix
 
+        _check_out(out)
+
         origin_points = read_points(origins, "origins")
         destination_points = read_points(destinations, "destinations")
         with console.status("Netwerk bouwen / building the network..."):
@@ -140,8 +182,11 @@ def travel_times(
                 **options,
             )
             bar.update(task, completed=len(origin_points))
-        with atomic_path(out) as tmp:
-            ttm.to_csv(tmp, index=False)
+        try:
+            with atomic_path(out) as tmp:
+                ttm.to_csv(tmp, index=False)
+        except OSError as exc:
+            raise InputError(f"cannot write --out {out}: {exc.strerror or exc}") from None
         value = [c for c in ttm.columns if c.startswith("travel_time")][0]
         console.print(
             f"{len(ttm)} pairs, {int(ttm[value].isna().sum())} unreached; written to {out}"
