@@ -188,10 +188,22 @@ def _lock_owner(lock: Path) -> tuple[str, int] | None:
 def recover_dir(target: str | Path) -> str | None:
     """Finish or undo a swap of :func:`atomic_dir` that a kill interrupted; clean leftovers.
 
-    Returns a message describing what was repaired (also logged as a
-    warning), or None when there was nothing to do. Call it under the lock.
+    A finished output that a killed run had not yet put in place is put in
+    place; when only the earlier output was moved aside, it is restored.
+    Temporary folders of dead runs and their lock are removed.
+
+    Returns
+    -------
+    str or None
+        What was repaired (also logged as a warning), or None.
     """
     target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _output_lock(target):
+        return _recover(target)
+
+
+def _recover(target: Path) -> str | None:
     dead = [(p, kind) for p, kind, alive in _siblings(target, ("done", "old")) if not alive]
     message = None
     done = sorted((p for p, k in dead if k == "done"), key=lambda p: p.stat().st_mtime)
@@ -243,8 +255,7 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with _output_lock(target):
-        recover_dir(target)
+    recover_dir(target)
     tmp = _make_dir(target, "new")
     try:
         yield tmp

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -88,8 +89,11 @@ def _read_csv(path: Path, what: str):
             raise InputError(f"{path}: the {what} file is neither UTF-8 nor Windows-1252 text "
                              f"({exc}); save it as CSV UTF-8") from None
     try:
-        return pd.read_csv(io.StringIO(text))
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # a row with extra fields
+            return pd.read_csv(io.StringIO(text), index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError,
+            csv.Error) as exc:
         raise InputError(f"{path}: the {what} file is not valid CSV ({str(exc).strip()}); check "
                          "for an unclosed quote or a row with too many fields") from None
 

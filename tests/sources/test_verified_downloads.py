@@ -13,11 +13,8 @@ import json
 import logging
 import time
 import zipfile
-from pathlib import Path
 
-import osmium
 import pytest
-from osmium.osm.mutable import Node, Relation, Way
 from werkzeug import Request, Response
 
 from accessibility.errors import DownloadError
@@ -39,45 +36,6 @@ def _zip_bytes(n_files: int = 30) -> bytes:
         for i in range(n_files):
             zf.writestr(f"file{i}.txt", ("stop_id,stop_name\n" + f"{i},halte {i}\n" * 400))
     return buf.getvalue()
-
-
-def _sorted_pbf(path: Path) -> bytes:
-    """A PBF sorted by type (as Geofabrik's): a node, a way and a relation block."""
-    header = osmium.io.Header()
-    header.set("sorting", "Type_then_ID")
-    with osmium.SimpleWriter(str(path), overwrite=True, header=header) as writer:
-        for i in range(50):
-            writer.add_node(Node(id=i + 1, location=(5.0 + i * 1e-4, 52.0)))
-        for i in range(49):
-            writer.add_way(Way(id=100 + i, nodes=[i + 1, i + 2], tags={"highway": "footway"}))
-        writer.add_relation(Relation(id=900, members=[("w", 100, "")], tags={"type": "route"}))
-    return path.read_bytes()
-
-
-def _block_ends(data: bytes) -> list[int]:
-    """Byte offsets where the PBF blocks of ``data`` end (BlobHeader field 3 is the blob size)."""
-    ends, pos = [], 0
-    while pos < len(data):
-        n = int.from_bytes(data[pos:pos + 4], "big")
-        header, i, size = data[pos + 4:pos + 4 + n], 0, None
-        while i < len(header):
-            key = header[i]
-            i += 1
-            value = shift = 0
-            while True:
-                byte = header[i]
-                i += 1
-                value |= (byte & 0x7F) << shift
-                shift += 7
-                if not byte & 0x80:
-                    break
-            if key & 7 == 2:
-                i += value
-            elif key >> 3 == 3:
-                size = value
-        pos += 4 + n + size
-        ends.append(pos)
-    return ends
 
 
 def _no_length(body: bytes) -> Response:
@@ -131,10 +89,8 @@ def test_html_error_page_with_status_200_is_refused(httpserver, tmp_path, conten
     assert len(httpserver.log) == 1  # an error page is not retried
 
 
-def test_pbf_cut_at_a_block_boundary_is_refused(httpserver, tmp_path):
-    data = _sorted_pbf(tmp_path / "src.osm.pbf")
-    ends = _block_ends(data)
-    assert len(ends) == 4 and ends[-1] == len(data)
+def test_pbf_cut_at_a_block_boundary_is_refused(httpserver, tmp_path, sorted_pbf):
+    data, ends = sorted_pbf
     httpserver.expect_request("/cut.osm.pbf").respond_with_data(data[: ends[2]])  # no relations
     httpserver.expect_request("/mid.osm.pbf").respond_with_data(data[: ends[2] + 10])
     for name, match in (("cut", "cut short: .* last block holds ways"), ("mid", "truncated")):
@@ -144,8 +100,8 @@ def test_pbf_cut_at_a_block_boundary_is_refused(httpserver, tmp_path):
         assert not dest.exists()
 
 
-def test_publisher_md5_is_checked(httpserver, tmp_path, caplog):
-    data = _sorted_pbf(tmp_path / "src.osm.pbf")
+def test_publisher_md5_is_checked(httpserver, tmp_path, caplog, sorted_pbf):
+    data = sorted_pbf[0]
     md5 = hashlib.md5(data).hexdigest()
     httpserver.expect_request("/good.osm.pbf").respond_with_data(data)
     httpserver.expect_request("/good.osm.pbf.md5").respond_with_data(f"{md5}  good.osm.pbf\n")
