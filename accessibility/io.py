@@ -42,6 +42,9 @@ LOCK_TIMEOUT_S = 120.0
 #: Leftovers of another host are only removed when older than this (s).
 FOREIGN_STALE_S = 7 * 24 * 3600.0
 
+#: Leftovers of versions before 0.2 (no owner in their name) are removed after this (s).
+LEGACY_STALE_S = 3600.0
+
 _HOST = re.sub(r"[^A-Za-z0-9_.]", "_", socket.gethostname()) or "host"
 _TAG_RE = re.compile(r"^\.(?P<name>.+)\.(?P<kind>tmp|new|done|old)~(?P<host>[A-Za-z0-9_.]+)"
                      r"~(?P<pid>\d+)~(?P<token>[0-9a-f]+)(?P<suffix>.*)$")
@@ -227,8 +230,38 @@ def _recover(target: Path) -> str | None:
     for path in old:
         _remove(path)
     clean_stale(target)
+    message = _recover_legacy(target) or message
     if message:
         log.warning(message)
+    return message
+
+
+def _recover_legacy(target: Path) -> str | None:
+    """Leftovers of versions before 0.2 (``tempfile`` names): restore the output, clean up.
+
+    Those versions moved the old output to ``.<name>.old.XXXXXXXX/<name>`` and
+    built the new one in ``.<name>.XXXXXXXX``; a kill between the two renames
+    left no output folder. The earlier output is put back; leftovers older
+    than :data:`LEGACY_STALE_S` are removed.
+    """
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(old\.)?[a-z0-9_]{{8}}$")
+    try:
+        legacy = [p for p in target.parent.iterdir() if pattern.match(p.name) and p.is_dir()]
+    except OSError:
+        return None
+    message = None
+    saved = [p / target.name for p in legacy if (p / target.name).is_dir()]
+    if saved and not target.exists():
+        newest = max(saved, key=lambda p: p.stat().st_mtime)
+        os.replace(newest, target)
+        with contextlib.suppress(OSError):
+            newest.parent.rmdir()  # the emptied wrapper folder
+        legacy.remove(newest.parent)
+        message = (f"{target}: an earlier version was killed while replacing this output; the "
+                   "earlier output has been restored")
+    for path in legacy:
+        if time.time() - path.stat().st_mtime > LEGACY_STALE_S:
+            _remove(path)
     return message
 
 

@@ -11,8 +11,9 @@ imports numba) therefore
 * checks every cache file against ``manifest.json``, the sizes and SHA-256
   recorded when the last process that used the cache exited; a file that
   changed since is corrupt: the entry is removed (numba recompiles it) with
-  one warning. Files not in the manifest (written by a process that was
-  killed before it could record them) are removed quietly;
+  one warning. Files not yet in the manifest (just written by a process that
+  still runs, or by one that was killed) are left alone: numba writes them
+  to a temporary name first, so they are complete;
 * records the manifest again when the process exits.
 """
 
@@ -62,20 +63,22 @@ def heal(folder: Path) -> list[Path]:
     """Remove cache files that do not match the manifest; returns the corrupt ones.
 
     A corrupt entry (a file listed in the manifest whose size or SHA-256
-    changed) is removed together with the other files of its function, with
-    one warning; numba compiles it again on first use.
+    changed while it kept its inode: numba itself replaces a file by a new
+    one, so a change in place is damage) is removed together with the other
+    files of its function, with one warning; numba compiles it again on first use.
     """
     manifest = _read_manifest(folder)
-    corrupt, unknown = [], []
+    corrupt = []
     for path in _files(folder):
         record = manifest.get(path.relative_to(folder).as_posix())
-        if not isinstance(record, list) or len(record) != 3:
-            unknown.append(path)
-        elif path.stat().st_size != record[0] or _digest(path) != record[2]:
+        if not (isinstance(record, list) and len(record) == 4):
+            continue
+        stat = path.stat()
+        if stat.st_ino == record[3] and (stat.st_size != record[0]
+                                         or _digest(path) != record[2]):
             corrupt.append(path)
     entries = {_entry(p) for p in corrupt}
-    doomed = set(unknown) | {p for p in _files(folder) if _entry(p) in entries}
-    for path in doomed:
+    for path in [p for p in _files(folder) if _entry(p) in entries]:
         path.unlink(missing_ok=True)
     if corrupt:
         log.warning("the numba cache in %s held %d corrupt file(s) (%s); they were removed and "
@@ -85,18 +88,18 @@ def heal(folder: Path) -> list[Path]:
 
 
 def record(folder: Path) -> None:
-    """Write the manifest of the cache files now in ``folder`` (size, mtime, SHA-256)."""
+    """Write the manifest of the cache files now in ``folder`` (size, mtime, SHA-256, inode)."""
     old = _read_manifest(folder)
     new: dict[str, list] = {}
     for path in _files(folder):
         rel = path.relative_to(folder).as_posix()
         stat = path.stat()
         previous = old.get(rel)
-        if isinstance(previous, list) and len(previous) == 3 and previous[:2] == [
-                stat.st_size, stat.st_mtime_ns]:
+        if isinstance(previous, list) and len(previous) == 4 and previous[:2] == [
+                stat.st_size, stat.st_mtime_ns] and previous[3] == stat.st_ino:
             new[rel] = previous
         else:
-            new[rel] = [stat.st_size, stat.st_mtime_ns, _digest(path)]
+            new[rel] = [stat.st_size, stat.st_mtime_ns, _digest(path), stat.st_ino]
     if new != old:
         write_text_atomic(folder / MANIFEST, json.dumps(new, indent=0, sort_keys=True))
 
@@ -114,11 +117,11 @@ def configure() -> Path | None:
     Returns None when the folder cannot be created (numba then falls back to
     its own locations).
     """
-    folder = Path(os.environ.get(ENV) or default_cache_dir() / "numba").expanduser()
     try:
+        folder = Path(os.environ.get(ENV) or default_cache_dir() / "numba").expanduser()
         folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        log.debug("numba cache folder %s unavailable: %s", folder, exc)
+    except (OSError, RuntimeError) as exc:  # unwritable, or a "~user" that does not exist
+        log.debug("no numba cache folder in the user cache (%s); numba uses its own", exc)
         return None
     os.environ[ENV] = str(folder)
     if "numba" in sys.modules:  # imported before us: numba read its settings already

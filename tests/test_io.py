@@ -159,3 +159,17 @@ def test_lock_of_a_dead_process_is_broken(tmp_path):
     _first_run(out)
     assert time.monotonic() - t0 < 5 and (out / "result.txt").read_text() == "old"
     assert not (tmp_path / ".out.lock").exists()
+
+
+def test_leftovers_of_the_old_tempfile_names_are_restored_and_cleaned(tmp_path):
+    out = tmp_path / "whitespots"
+    old = tmp_path / ".whitespots.old.k2j4_x9q"
+    (old / "whitespots").mkdir(parents=True)
+    (old / "whitespots" / "result.txt").write_text("earlier")
+    half = tmp_path / ".whitespots.ab12cd34"
+    half.mkdir()
+    for path in (old, half):
+        os.utime(path, (time.time() - 7200, time.time() - 7200))
+    assert "earlier output has been restored" in recover_dir(out)
+    assert (out / "result.txt").read_text() == "earlier"
+    assert _hidden(tmp_path) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import textwrap
@@ -27,11 +28,11 @@ KERNEL = textwrap.dedent("""
 SCRIPT = "import accessibility, kernel; print(kernel.triangle(100))"
 
 
-def _run(tmp: Path) -> subprocess.CompletedProcess:
+def _run(tmp: Path, script: str = SCRIPT) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
     env["ACCESSIBILITY_CACHE"] = str(tmp / "cache")
     env["PYTHONPATH"] = os.pathsep.join([str(tmp / "src"), str(REPO)])
-    return subprocess.run([sys.executable, "-c", SCRIPT], cwd=tmp, env=env, capture_output=True,
+    return subprocess.run([sys.executable, "-c", script], cwd=tmp, env=env, capture_output=True,
                           text=True, timeout=300)
 
 
@@ -74,6 +75,16 @@ def test_corrupt_cache_entry_is_cleared_and_recompiled_with_one_warning(project:
     again = _run(project)
     assert again.returncode == 0 and again.stdout.strip() == "5050"
     assert "corrupt" not in again.stderr
+
+
+def test_numba_rewriting_its_index_is_not_taken_for_damage(project: Path) -> None:
+    """A new signature makes numba replace the index file (a new inode); a run killed before
+    it could record that leaves the manifest behind: still no warning."""
+    other = ("import accessibility, kernel, numpy, os, signal; kernel.triangle(numpy.int8(100)); "
+             "os.kill(os.getpid(), signal.SIGKILL)")
+    assert _run(project, other).returncode == -signal.SIGKILL
+    again = _run(project)
+    assert again.returncode == 0 and "corrupt" not in again.stderr
 
 
 def test_package_kernels_are_cached_outside_the_install() -> None:
