@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from accessibility.errors import AccessibilityError
+from accessibility.errors import AccessibilityError, InputError
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +109,13 @@ def clean_stale(target: str | Path) -> list[Path]:
     return removed
 
 
+def require_file_target(path: Path) -> None:
+    """Raise :class:`InputError` when an output file name is an existing folder."""
+    if path.is_dir():
+        raise InputError(f"the output {path} is a folder; give a file name, e.g. "
+                         f"{path / ('output' + (path.suffix or '.csv'))}")
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """Yield a temporary path in the target's folder; rename it onto ``path`` on success.
@@ -120,12 +127,11 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
 
     Raises
     ------
-    IsADirectoryError
-        ``path`` is an existing folder (the caller names the option at fault).
+    InputError
+        ``path`` is an existing folder.
     """
     target = Path(path)
-    if target.is_dir():
-        raise IsADirectoryError(f"{target} is a folder, not a file name")
+    require_file_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(target)
     tmp = _tagged(target, "tmp", target.suffix)  # not created: GDAL refuses to overwrite a file
@@ -285,8 +291,16 @@ def atomic_dir(path: str | Path) -> Iterator[Path]:
     removed at that moment). On an exception nothing of the run is left behind
     and an older output folder stays as it was. A swap that a kill interrupted
     is completed by the next run (see :func:`recover_dir`).
+
+    Raises
+    ------
+    InputError
+        ``path`` is an existing file (it would be replaced by a folder).
     """
     target = Path(path)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"the output folder {target} is an existing file; give a folder name "
+                         "(the file was left as it is)")
     target.parent.mkdir(parents=True, exist_ok=True)
     recover_dir(target)
     tmp = _make_dir(target, "new")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from accessibility.errors import InputError
 from accessibility.io import _HOST, atomic_dir, atomic_path, clean_stale, recover_dir
 
 REPO = Path(__file__).resolve().parents[1]
@@ -148,8 +149,16 @@ def test_atomic_path_cleans_files_of_killed_writers_and_refuses_a_folder(tmp_pat
         tmp.write_text("a,b\n")
     assert target.read_text() == "a,b\n" and not stale.exists()
     (tmp_path / "folder.csv").mkdir()
-    with pytest.raises(IsADirectoryError), atomic_path(tmp_path / "folder.csv"):
+    with pytest.raises(InputError, match="is a folder"), atomic_path(tmp_path / "folder.csv"):
         pass
+
+
+def test_atomic_dir_never_replaces_a_file_by_a_folder(tmp_path):
+    report = tmp_path / "rapport.html"
+    report.write_text("<html>mijn rapport</html>")
+    with pytest.raises(InputError, match="is an existing file"), atomic_dir(report):
+        pass
+    assert report.read_text() == "<html>mijn rapport</html>" and _hidden(tmp_path) == []
 
 
 def test_lock_of_a_dead_process_is_broken(tmp_path):

@@ -98,13 +98,6 @@ def _read_csv(path: Path, what: str):
                          "for an unclosed quote or a row with too many fields") from None
 
 
-def _check_out(out: Path) -> None:
-    """Raise InputError when ``--out`` cannot be a CSV file name."""
-    if out.is_dir():
-        raise InputError(f"--out {out} is a folder; give a file name, e.g. "
-                         f"{out / 'travel_times.csv'}")
-
-
 @app.command("travel-times")
 def travel_times(
     osm: Annotated[Path, typer.Option(help="OpenStreetMap extract (.osm.pbf).")],
@@ -150,10 +143,10 @@ def travel_times(
             raise InputError(
                 f"--departure {departure!r} is not a date and time; use e.g. 2019-05-13T14:00"
             ) from None
-        from accessibility.io import atomic_path
+        from accessibility.io import atomic_path, require_file_target
         from accessibility.routing import TransportNetwork, TravelTimeMatrix
 
-        _check_out(out)
+        require_file_target(out)  # before the long computation
 
         origin_points = read_points(origins, "origins")
         destination_points = read_points(destinations, "destinations")

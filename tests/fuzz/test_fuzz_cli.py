@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from strategies import NASTY
 from test_fuzz_osm import XML
@@ -61,6 +61,7 @@ def test_travel_times_arguments(world: Path, tmp_path: Path, departure, window, 
 @given(region=st.one_of(NASTY, st.sampled_from(["demo", "nergens", "../../etc/passwd",
                                                  "data/regions/demo.toml"])),
        norm=NUMBERS)
+@settings(max_examples=max(10, settings.default.max_examples // 4))  # each example loads a region
 @example(region="~0", norm="0")  # found by the long profile: a home folder that does not exist
 def test_job_arguments(tmp_path: Path, region: str, norm: str) -> None:
     result = CliRunner().invoke(app, ["check-location", "--region", region, "--lat", norm,

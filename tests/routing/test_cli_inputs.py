@@ -73,6 +73,15 @@ def test_out_pointing_at_a_folder(world, tmp_path) -> None:
     _clear_error(_invoke(world, origins, tmp_path / "res"), "is a folder; give a file name")
 
 
+def test_geocode_out_pointing_at_a_folder(tmp_path) -> None:
+    locations = tmp_path / "loc.csv"
+    locations.write_text("id,name,lat,lon\nS1,Steunpunt Noord,52.2260,5.1810\n")
+    (tmp_path / "pinned.csv").mkdir()
+    result = CliRunner().invoke(app, ["geocode", str(locations), "--offline",
+                                      "--out", str(tmp_path / "pinned.csv")])
+    _clear_error(result, "is a folder; give a file name")
+
+
 @pytest.mark.parametrize("extra, pattern", [
     (("--departure", "2019-05-14T08:00+02:00"), "carries a timezone offset"),
     (("--window", "100000"), "longer than one day"),
