@@ -215,8 +215,11 @@ def recover_dir(target: str | Path) -> str | None:
 def _recover(target: Path) -> str | None:
     dead = [(p, kind) for p, kind, alive in _siblings(target, ("done", "old")) if not alive]
     message = None
-    done = sorted((p for p, k in dead if k == "done"), key=lambda p: p.stat().st_mtime)
+    done = sorted((p for p, k in dead if k == "done"), key=lambda p: p.stat().st_ctime)
     old = [p for p, k in dead if k == "old"]
+    if done and target.exists() and done[-1].stat().st_ctime < target.stat().st_ctime:
+        old.extend(done)  # a later run put its output in place after this one finished
+        done = []
     if done:
         newest = done[-1]
         if target.exists():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -80,6 +81,21 @@ def test_kill_during_the_swap_is_completed_by_the_next_run(tmp_path, kill_after,
     assert message is not None and "its output has now been put there" in message
     assert (out / "result.txt").read_text() == "new" and (out / "map.png").exists()
     assert _hidden(tmp_path) == []
+
+
+def test_an_older_finished_output_does_not_replace_a_newer_one(tmp_path):
+    out = tmp_path / "whitespots"
+    _first_run(out)
+    assert _run(_KILLED_SWAP, str(out), "killed run", "1").returncode == -signal.SIGKILL
+    assert [p for p in tmp_path.iterdir() if ".done~" in p.name]
+    time.sleep(0.05)
+    later = tmp_path / "later"  # another run that had started earlier swaps its output in now
+    later.mkdir()
+    (later / "result.txt").write_text("later run")
+    shutil.rmtree(out)
+    os.replace(later, out)
+    assert recover_dir(out) is None
+    assert (out / "result.txt").read_text() == "later run" and _hidden(tmp_path) == []
 
 
 def test_next_job_run_recovers_before_it_starts(tmp_path):
