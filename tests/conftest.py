@@ -14,7 +14,7 @@ from osmium.osm.mutable import Node, Relation, Way
 # minutes for the whole suite) and "long" (HYPOTHESIS_PROFILE=long or
 # ``pytest --hypothesis-profile=long``) for a deeper search.
 settings.register_profile(
-    "ci", max_examples=50, deadline=None, derandomize=True, database=None,
+    "ci", max_examples=30, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
 settings.register_profile(

@@ -36,8 +36,10 @@ def _run(tmp: Path, script: str = SCRIPT) -> subprocess.CompletedProcess:
                           text=True, timeout=300)
 
 
-@pytest.fixture()
-def project(tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A module with one cached kernel, compiled once; every test leaves the cache recorded."""
+    tmp_path = tmp_path_factory.mktemp("numba")
     (tmp_path / "src").mkdir()
     (tmp_path / "src" / "kernel.py").write_text(KERNEL)
     first = _run(tmp_path)
@@ -59,16 +61,16 @@ def test_cache_is_in_the_user_cache_folder_with_a_manifest(project: Path) -> Non
 def test_corrupt_cache_entry_is_cleared_and_recompiled_with_one_warning(project: Path,
                                                                         damage: str) -> None:
     if damage == "truncate data":
-        (nbc,) = _cache_files(project, ".nbc")
-        nbc.write_bytes(nbc.read_bytes()[:100])
+        for nbc in _cache_files(project, ".nbc"):
+            nbc.write_bytes(nbc.read_bytes()[:100])
     elif damage == "flip index":
         (nbi,) = _cache_files(project, ".nbi")
         data = bytearray(nbi.read_bytes())
         data[len(data) // 2] ^= 0xFF
         nbi.write_bytes(bytes(data))
     else:
-        (nbc,) = _cache_files(project, ".nbc")
-        nbc.write_bytes(os.urandom(nbc.stat().st_size))
+        for nbc in _cache_files(project, ".nbc"):
+            nbc.write_bytes(os.urandom(nbc.stat().st_size))
     healed = _run(project)
     assert healed.returncode == 0 and healed.stdout.strip() == "5050", healed.stderr
     assert healed.stderr.count("numba cache") == 1 and "corrupt" in healed.stderr
