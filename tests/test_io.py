@@ -198,3 +198,26 @@ def test_leftovers_of_the_old_tempfile_names_are_restored_and_cleaned(tmp_path):
     assert "earlier output has been restored" in recover_dir(out)
     assert (out / "result.txt").read_text() == "earlier"
     assert _hidden(tmp_path) == []
+
+
+_SWAPPER = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from accessibility.io import atomic_dir
+
+    for i in range(10):
+        with atomic_dir(Path(sys.argv[1])) as tmp:
+            for k in range(4):
+                (tmp / f"part{k}.txt").write_text(f"{sys.argv[2]} {i}")
+""")
+
+
+def test_identical_jobs_at_once_never_mix_their_outputs(tmp_path):
+    out = tmp_path / "out"
+    procs = [subprocess.Popen([sys.executable, "-c", _SWAPPER, str(out), name], cwd=REPO,
+                              stderr=subprocess.PIPE, text=True) for name in ("A", "B")]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], errors
+    parts = {(out / f"part{k}.txt").read_text() for k in range(4)}
+    assert len(parts) == 1 and parts.pop().endswith(" 9")  # one run's complete output
+    assert _hidden(tmp_path) == []
