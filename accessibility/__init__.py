@@ -13,7 +13,11 @@ The public API, shaped like r5py's::
 to the nearest of a group of places (the nearest-steunpunt search).
 """
 
-from accessibility.routing import (
+from accessibility import numba_cache
+
+numba_cache.configure()  # before the first import of numba (routing, streets)
+
+from accessibility.routing import (  # noqa: E402
     PointLinks,
     TransportMode,
     TransportNetwork,

@@ -462,7 +462,7 @@ class RegionConfig:
         def local(value: str | None) -> Path | None:
             if value is None:
                 return None
-            p = Path(value).expanduser()
+            p = expand_user(value, f"[inputs] in {self.path}")
             return p if p.is_absolute() else (self.root / p).resolve()
 
         def cached(key: str) -> Path:
@@ -496,6 +496,14 @@ class RegionConfig:
 
 
 # --------------------------------------------------------------------------- loading
+def expand_user(value: str | Path, what: str) -> Path:
+    """``Path(value).expanduser()``; a ``~user`` that does not exist is a ConfigError."""
+    try:
+        return Path(value).expanduser()
+    except RuntimeError as exc:  # "~nobody/x": Python cannot find that home folder
+        raise ConfigError(f"{what}: cannot expand {str(value)!r} ({exc}); give the path in full") from None
+
+
 def default_cache_dir() -> Path:
     """``$ACCESSIBILITY_CACHE`` or ``~/.cache/accessibility``."""
     return Path(os.environ.get(CACHE_ENV) or "~/.cache/accessibility").expanduser()
@@ -519,7 +527,7 @@ def available_regions(repo_root: Path | None = None) -> list[str]:
 
 def find_region_file(name_or_path: str | Path, repo_root: Path | None = None) -> Path:
     """Locate a region TOML file (see the module docstring for the search order)."""
-    candidate = Path(name_or_path).expanduser()
+    candidate = expand_user(name_or_path, "the region")
     looks_like_path = (
         isinstance(name_or_path, Path) or candidate.suffix == ".toml" or len(candidate.parts) > 1
     )

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -287,3 +288,43 @@ def read_buurten(
     if frame.empty:
         raise InputError(f"{p}: the file holds no features")
     return normalise_buurten(frame, crs=crs, source=p.name)
+
+
+def select_gemeenten(buurten: Buurten, gemeenten: Sequence[str], source: str) -> Buurten:
+    """The buurten of the listed gemeenten only.
+
+    Parameters
+    ----------
+    buurten : Buurten
+        From :func:`read_buurten` (any number of gemeenten).
+    gemeenten : sequence of str
+        CBS gemeente codes (``"GM0402"``), e.g. a region's ``gemeenten``.
+    source : str
+        Name of the buurten input, for messages.
+
+    Returns
+    -------
+    Buurten
+        A copy holding only the buurten of ``gemeenten``.
+
+    Raises
+    ------
+    InputError
+        A listed gemeente has no buurt in the input (the message names the
+        gemeenten the input does hold).
+    """
+    codes = buurten.gdf["gemeentecode"].astype("string").str.strip().str.upper()
+    wanted = [str(g).strip().upper() for g in gemeenten]
+    present = set(codes.dropna())
+    missing = [g for g in wanted if g not in present]
+    if missing:
+        held = ", ".join(sorted(present)[:_MAX_LISTED]) or "no gemeentecode at all"
+        raise InputError(
+            f"{source}: no buurt of gemeente(n) {', '.join(missing)} (the file holds {held}); "
+            "give a buurten file that covers the region, or fix gemeenten in the region file"
+        )
+    keep = codes.isin(wanted).fillna(False).to_numpy(dtype=bool)
+    log.info("%s: %d of %d buurten lie in gemeente(n) %s", source, int(keep.sum()), len(keep),
+             ", ".join(wanted))
+    return Buurten(buurten.gdf[keep].reset_index(drop=True), list(buurten.warnings))
+

@@ -9,7 +9,32 @@ from typing import Annotated
 import typer
 
 from accessibility.cli import app, print_error
-from accessibility.errors import AccessibilityError
+from accessibility.errors import AccessibilityError, InputError
+
+
+def check_not_swapped(pinned, source: Path) -> None:
+    """Raise InputError for points that lie outside the Netherlands only because lat/lon are swapped.
+
+    A point at (lat, lon) outside :data:`accessibility.geo.NL_BBOX` whose
+    mirror (lon, lat) lies inside it was almost surely entered the wrong way round.
+    """
+    from accessibility.geo import NL_BBOX
+
+    lon_min, lat_min, lon_max, lat_max = NL_BBOX
+    lon, lat = pinned.geometry.x.to_numpy(), pinned.geometry.y.to_numpy()
+
+    def inside(x, y):
+        return (x >= lon_min) & (x <= lon_max) & (y >= lat_min) & (y <= lat_max)
+
+    swapped = ~inside(lon, lat) & inside(lat, lon)
+    if swapped.any():
+        rows = pinned[swapped]
+        shown = ", ".join(f"{row.id} (lat={lat_:.5f}, lon={lon_:.5f})" for row, lat_, lon_ in
+                          zip(rows.itertuples(), lat[swapped], lon[swapped], strict=True))
+        raise InputError(
+            f"{source}: {int(swapped.sum())} location(s) have lat and lon swapped: {shown}; in "
+            "the Netherlands lat is about 51-53.5 and lon about 3.3-7.2. Swap the two columns "
+            "for these rows.")
 
 
 class Provider(StrEnum):
@@ -70,6 +95,7 @@ def geocode_command(
             geocoder = NominatimGeocoder(cache=geocode_cache, offline=offline)
         result = read_locations(locations, geocoder=geocoder, city_level=city_level,
                                 keep_going=True)
+        check_not_swapped(result.pinned, locations)
         if unpinned_out is not None:
             with atomic_path(unpinned_out) as tmp:
                 result.unpinned[UNPINNED_COLUMNS[:-1]].to_csv(tmp, index=False)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import warnings
 from pathlib import Path
 from typing import Annotated
 
@@ -30,8 +32,8 @@ def read_points(path: Path, what: str):
     if not path.is_file():
         raise InputError(f"{what} file not found: {path}")
     if path.suffix.lower() in (".csv", ".txt"):
-        frame = pd.read_csv(path)
-        cols = {c.lower().strip(): c for c in frame.columns}
+        frame = _read_csv(path, what)
+        cols = {str(c).lower().strip(): c for c in frame.columns}
         lat = next((cols[c] for c in _LAT if c in cols), None)
         lon = next((cols[c] for c in _LON if c in cols), None)
         if "id" not in cols or lat is None or lon is None:
@@ -59,6 +61,41 @@ def read_points(path: Path, what: str):
     if "id" not in frame.columns:
         raise InputError(f"{path}: {what} need an 'id' column; found {list(frame.columns)}")
     return frame
+
+
+def _read_csv(path: Path, what: str):
+    """A CSV table; UTF-8 (with or without BOM), else Windows-1252 (Excel).
+
+    Raises
+    ------
+    InputError
+        An empty file, a file in neither encoding, or broken CSV (an unclosed
+        quote, rows with too many fields), naming the file.
+    """
+    import io
+
+    import pandas as pd
+
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(f"{path}: the {what} file is empty; give a CSV with a header line "
+                         "id,lat,lon and one row per point")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = raw.decode("cp1252")
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: the {what} file is neither UTF-8 nor Windows-1252 text "
+                             f"({exc}); save it as CSV UTF-8") from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", pd.errors.ParserWarning)  # a row with extra fields
+            return pd.read_csv(io.StringIO(text), index_col=False)
+    except (pd.errors.ParserError, pd.errors.ParserWarning, pd.errors.EmptyDataError,
+            csv.Error) as exc:
+        raise InputError(f"{path}: the {what} file is not valid CSV ({str(exc).strip()}); check "
+                         "for an unclosed quote or a row with too many fields") from None
 
 
 @app.command("travel-times")
@@ -106,8 +143,10 @@ def travel_times(
             raise InputError(
                 f"--departure {departure!r} is not a date and time; use e.g. 2019-05-13T14:00"
             ) from None
-        from accessibility.io import atomic_path
+        from accessibility.io import atomic_path, require_file_target
         from accessibility.routing import TransportNetwork, TravelTimeMatrix
+
+        require_file_target(out)  # before the long computation
 
         origin_points = read_points(origins, "origins")
         destination_points = read_points(destinations, "destinations")
@@ -140,8 +179,11 @@ def travel_times(
                 **options,
             )
             bar.update(task, completed=len(origin_points))
-        with atomic_path(out) as tmp:
-            ttm.to_csv(tmp, index=False)
+        try:
+            with atomic_path(out) as tmp:
+                ttm.to_csv(tmp, index=False)
+        except OSError as exc:
+            raise InputError(f"cannot write --out {out}: {exc.strerror or exc}") from None
         value = [c for c in ttm.columns if c.startswith("travel_time")][0]
         console.print(
             f"{len(ttm)} pairs, {int(ttm[value].isna().sum())} unreached; written to {out}"

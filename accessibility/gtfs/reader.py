@@ -348,11 +348,7 @@ def _read_stop_times(
     arrival = parse_times(table["arrival_time"], where, "arrival_time")
     departure = parse_times(table["departure_time"], where, "departure_time")
     sequence = parse_ints(table["stop_sequence"], where, "stop_sequence")
-    shape_dist = (
-        parse_floats(table["shape_dist_traveled"])
-        if "shape_dist_traveled" in table.columns
-        else np.full(len(table), np.nan)
-    )
+    shape_dist = _read_shape_dist(table, where, problems)
     pickup = _boarding_rule(table, "pickup_type", where)
     drop_off = _boarding_rule(table, "drop_off_type", where)
     order = np.lexsort((sequence, trip))
@@ -448,6 +444,21 @@ def _reject_stations(
         f"{int(bad.sum())} such stop time(s) in the file: stop_times must name stops or "
         "platforms (location_type 0 or empty), e.g. a platform of that station."
     )
+def _read_shape_dist(table: pd.DataFrame, where: str, problems: list[str]) -> np.ndarray:
+    """shape_dist_traveled (optional); a column with a non-numeric value is ignored, with a problem."""
+    if "shape_dist_traveled" not in table.columns:
+        return np.full(len(table), np.nan)
+    raw = table["shape_dist_traveled"]
+    values = parse_floats(raw)
+    garbage = (np.isnan(values) & (raw != "").to_numpy()) | np.isinf(values)
+    if garbage.any():
+        row = int(np.flatnonzero(garbage)[0])
+        problems.append(
+            f"ignored the shape_dist_traveled column of {where}: line {row + 2} holds "
+            f"{raw.iloc[row]!r}, not a distance ({int(garbage.sum())} such value(s)); untimed "
+            "stops are interpolated by straight-line distance instead")
+        return np.full(len(table), np.nan)
+    return values
 
 
 def _read_calendar(source: FeedSource) -> pd.DataFrame:
@@ -464,6 +475,14 @@ def _read_calendar(source: FeedSource) -> pd.DataFrame:
         table[day] = parse_ints(table[day], where, day, allowed=(0, 1))
     table["start_date"] = parse_dates(table["start_date"], where, "start_date")
     table["end_date"] = parse_dates(table["end_date"], where, "end_date")
+    backwards = np.flatnonzero((table["end_date"] < table["start_date"]).to_numpy())
+    if len(backwards):
+        row = int(backwards[0])
+        raise GtfsError(
+            f"{where} line {row + 2}: service_id {table['service_id'].iloc[row]!r} ends on "
+            f"{table['end_date'].iloc[row]:%Y%m%d}, before its start_date "
+            f"{table['start_date'].iloc[row]:%Y%m%d} ({len(backwards)} such row(s)): swap or "
+            "correct the dates.")
     return table[list(columns)].copy()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,12 @@ _TIME_RE = r"^(\d{1,3}):([0-5]\d):([0-5]\d)$"
 
 # Data rows start on line 2 of a CSV file (line 1 is the header).
 _FIRST_DATA_LINE = 2
+
+# Integers beyond this lose precision as float64 (and overflow int64 near 9.2e18).
+_MAX_EXACT_INT = 2**53
+
+# What a damaged zip archive raises while it is opened or a member is read.
+_ZIP_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError)
 
 
 class FeedSource:
@@ -44,13 +51,24 @@ class FeedSource:
                 if child.is_file():
                     self._members[child.name] = str(child)
         elif zipfile.is_zipfile(self.path):
-            with zipfile.ZipFile(self.path) as archive:
-                names = sorted(
-                    (n for n in archive.namelist() if not n.endswith("/")),
-                    key=lambda n: n.count("/"),
-                )
+            try:
+                with zipfile.ZipFile(self.path) as archive:
+                    names = sorted(
+                        (n for n in archive.namelist() if not n.endswith("/")),
+                        key=lambda n: n.count("/"),
+                    )
+            except _ZIP_ERRORS as exc:
+                raise GtfsError(f"GTFS feed {self.path} is a damaged zip archive ({exc}): "
+                                "download the feed again.") from exc
             for name in names:
                 self._members.setdefault(name.rsplit("/", 1)[-1], name)
+            folders = sorted({n.rsplit("/", 1)[0] if "/" in n else "." for n in names
+                              if n.rsplit("/", 1)[-1] == "stop_times.txt"})
+            if len(folders) > 1:
+                raise GtfsError(
+                    f"GTFS feed {self.path} holds several feeds (stop_times.txt in "
+                    f"{', '.join(f + '/' for f in folders)}): give each feed as its own .zip "
+                    "or folder.")
         else:
             raise GtfsError(
                 f"GTFS feed {self.path} is neither a folder nor a valid .zip archive: "
@@ -89,6 +107,11 @@ class FeedSource:
                 with zipfile.ZipFile(self.path) as archive:
                     raw = archive.read(member)
             text = raw.decode("utf-8-sig")
+        except _ZIP_ERRORS as exc:
+            raise GtfsError(
+                f"{self.where(filename)} cannot be read: the zip archive is damaged ({exc}); "
+                "download the feed again."
+            ) from exc
         except UnicodeDecodeError as exc:
             raise GtfsError(
                 f"{self.where(filename)} is not UTF-8 text ({exc}): re-encode it as UTF-8."
@@ -210,6 +233,7 @@ def parse_ints(
     numbers = pd.to_numeric(uniques, errors="coerce")
     as_float = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
     bad_unique = np.isnan(as_float) | (as_float != np.round(as_float))
+    huge_unique = ~bad_unique & (np.abs(as_float) > _MAX_EXACT_INT)
     if allowed is not None:
         bad_unique |= ~np.isin(as_float, np.asarray(allowed, dtype=np.float64))
     as_float = as_float[codes]
@@ -219,6 +243,10 @@ def parse_ints(
         raise _first_bad(
             where, values, bad, f"{column} is not {expected}:", "correct the value in the feed."
         )
+    huge = huge_unique[codes]
+    if huge.any():
+        raise _first_bad(where, values, huge, f"{column} is too large:",
+                         f"give an integer of at most {_MAX_EXACT_INT} (2^53).")
     return as_float.astype(np.int64)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 
-from accessibility.analysis.buurten import Buurten, read_buurten
+from accessibility.analysis.buurten import Buurten, read_buurten, select_gemeenten
 from accessibility.analysis.epa import EpaEstimate, estimate_epa, read_prevalence_table
 from accessibility.analysis.population import PopulationPoints, population_points
 from accessibility.config import (
@@ -177,8 +177,9 @@ class RegionData:
 
     @cached_property
     def buurten(self) -> Buurten:
-        """CBS buurten in the region's metric CRS."""
-        buurten = read_buurten(self.inputs.buurten, crs=self.config.crs)
+        """CBS buurten of the region's gemeenten, in its metric CRS."""
+        buurten = select_gemeenten(read_buurten(self.inputs.buurten, crs=self.config.crs),
+                                   self.config.gemeenten, str(self.inputs.buurten))
         self.warnings.extend(buurten.warnings)
         return buurten
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import pickle
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -24,8 +23,14 @@ import scipy.sparse as sp
 
 from accessibility.errors import InputError
 from accessibility.gtfs import GtfsFeed, Timetable, build_timetable, read_feeds, valid_stops
-from accessibility.io import atomic_path
-from accessibility.routing.cache import code_fingerprint, default_cache_dir, file_fingerprint
+from accessibility.routing.cache import (
+    CACHE_FORMAT,
+    code_fingerprint,
+    default_cache_dir,
+    file_fingerprint,
+    load_state,
+    save_state,
+)
 from accessibility.streets import (
     SnapResult,
     StreetNetwork,
@@ -44,18 +49,6 @@ TRANSFER_DISTANCE_LIMIT_M = 1000.0
 #: Stops farther than this from any walkable street (m) are not linked and
 #: therefore unreachable; they are counted and logged.
 STOP_SNAP_DISTANCE_M = 300.0
-
-#: Bump when the cached content changes shape.
-CACHE_FORMAT = 1
-
-
-
-
-
-
-
-
-
 
 
 class TransportNetwork:
@@ -120,16 +113,17 @@ class TransportNetwork:
         self.transfer_max_distance_m = float(transfer_max_distance_m)
         self._timetables: dict[dt.date, Timetable] = {}
         self._memo: OrderedDict[tuple, object] = OrderedDict()
-        cache_file = None
+        entry = key = None
         if use_cache:
             folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
-            cache_file = folder / f"network-{self._cache_key()}.pkl"
-        state = self._load(cache_file) if cache_file is not None else None
+            key = self._cache_key()
+            entry = folder / f"network-{key}"
+        state = load_state(entry, key) if entry is not None else None
         self.from_cache = state is not None
         if state is None:
             state = self._build()
-            if cache_file is not None:
-                self._save(cache_file, state)
+            if entry is not None:
+                self._save(entry, key, state)
         self.__dict__.update(state)
         self.build_seconds = time.perf_counter() - t0
 
@@ -197,25 +191,14 @@ class TransportNetwork:
         }
 
     @staticmethod
-    def _load(cache_file: Path) -> dict | None:
-        if not cache_file.is_file():
-            return None
+    def _save(entry: Path, key: str, state: dict) -> None:
         try:
-            with open(cache_file, "rb") as fh:
-                state = pickle.load(fh)
-        except Exception as exc:  # a truncated or foreign file: rebuild
-            log.warning("ignoring unreadable network cache %s (%s); rebuilding", cache_file, exc)
-            return None
-        log.info("network loaded from cache %s", cache_file)
-        return state
-
-    @staticmethod
-    def _save(cache_file: Path, state: dict) -> None:
-        try:
-            with atomic_path(cache_file) as tmp, open(tmp, "wb") as fh:
-                pickle.dump(state, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        except OSError as exc:
-            log.warning("could not write the network cache %s (%s)", cache_file, exc)
+            save_state(entry, key, state)
+        except (OSError, ValueError, TypeError) as exc:  # read-only folder, unusual table types
+            log.warning("could not write the network cache %s (%s)", entry, exc)
+        # The pickle cache of earlier versions is never read again: remove it and its leftovers.
+        for legacy in [*entry.parent.glob("network-*.pkl"), *entry.parent.glob(".network-*.pkl")]:
+            legacy.unlink(missing_ok=True)
 
     # -- queries --------------------------------------------------------------
 

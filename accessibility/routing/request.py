@@ -39,6 +39,9 @@ POINT_SNAP_DISTANCE_M = 1600.0
 #: as R5's stop-to-street distance tables (``WALK_DISTANCE_LIMIT_METERS``).
 EGRESS_DISTANCE_LIMIT_M = 2000.0
 
+#: Longest departure window: one service day (a longer window runs past the
+#: timetable of the departure date and leaves most pairs unreached).
+MAX_DEPARTURE_WINDOW = dt.timedelta(days=1)
 
 
 def _check_timedelta(value: object, name: str) -> dt.timedelta:
@@ -78,7 +81,8 @@ class TravelRequest:
     departure : datetime.datetime
         First departure of the window, local time of the feeds (naive).
     departure_time_window : datetime.timedelta, default 10 minutes
-        One search per minute in ``[departure, departure + window)``.
+        One search per minute in ``[departure, departure + window)``; at most
+        one day.
     percentiles : sequence of int, default (50,)
         Percentiles of the per-minute travel times (R5's nearest-rank rule).
     max_time : datetime.timedelta, default 2 hours
@@ -132,6 +136,12 @@ class TravelRequest:
                 "local time of the feeds without an offset (e.g. 2026-12-01T10:00)"
             )
         _check_timedelta(self.departure_time_window, "departure_time_window")
+        if self.departure_time_window > MAX_DEPARTURE_WINDOW:
+            raise InputError(
+                f"departure_time_window {self.departure_time_window} is longer than one day "
+                f"({MAX_DEPARTURE_WINDOW}); only the timetable of the departure date is searched, "
+                "so give a window of at most 1440 minutes"
+            )
         _check_timedelta(self.max_time, "max_time")
         if self.max_time_walking is not None:
             _check_timedelta(self.max_time_walking, "max_time_walking")

@@ -224,8 +224,9 @@ def fetch_region(
 
     # 3. OSM: provincial extract(s) -> regional clip
     osm_path = region_dir / CACHE_FILES["osm"]
-    extracts = [download(u, downloads / _download_name(u), force=force, progress=progress, **http)
-                for u in cfg.sources.osm_urls]
+    extracts = [download(u, downloads / _download_name(u), md5_url=f"{u}.md5", force=force,
+                         progress=progress, **http)
+                for u in cfg.sources.osm_urls]  # Geofabrik publishes <extract>.md5
     if _reusable(osm_path, old_items.get("osm"), bbox, *(e.path for e in extracts)):
         items["osm"] = _item("osm", osm_path, True, old_items["osm"]["details"],
                              old_items["osm"]["updated"])

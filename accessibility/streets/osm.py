@@ -9,12 +9,23 @@ from pathlib import Path
 import numpy as np
 
 from accessibility.errors import InputError, OsmError
+from accessibility.formats import pbf_problem
 from accessibility.geo import haversine_m
 from accessibility.streets.graph import StreetNetwork, build_network
 from accessibility.streets.rules import is_walkable
 
 logger = logging.getLogger(__name__)
 
+
+def check_complete(path: Path) -> None:
+    """Raise :class:`OsmError` for a PBF file that is cut short, also at a block boundary.
+
+    See :func:`accessibility.formats.pbf_problem`.
+    """
+    problem = pbf_problem(path) if path.suffix.lower() == ".pbf" else None
+    if problem is not None:
+        raise OsmError(f"cannot read OSM file {path}: {problem}. It was probably cut short by an "
+                       "interrupted download or copy: download it again.")
 
 
 def read_osm(
@@ -44,7 +55,8 @@ def read_osm(
     Raises
     ------
     OsmError
-        The file is missing or unreadable, or holds no walkable ways.
+        The file is missing, unreadable or cut short (:func:`check_complete`), holds
+        an invalid coordinate, or holds no walkable ways.
     """
     import osmium
 
@@ -56,6 +68,7 @@ def read_osm(
         )
     if min_component_nodes < 1:
         raise InputError(f"min_component_nodes must be >= 1, got {min_component_nodes}")
+    check_complete(path)
     t0 = time.perf_counter()
     refs: list[int] = []
     lats: list[float] = []
@@ -90,7 +103,7 @@ def read_osm(
                     n_missing += 1
                     n_ways += 1
             n_ways += 1
-    except (RuntimeError, OSError) as exc:
+    except (RuntimeError, OSError, ValueError, osmium.InvalidLocationError) as exc:
         raise OsmError(
             f"cannot read OSM file {path}: {str(exc).rstrip('.')}. Check that it is a complete "
             ".osm.pbf or .osm file (re-download it if it is truncated)."

@@ -362,14 +362,14 @@ def test_network_cache_follows_input_changes_and_survives_corruption(tmp_path, c
     assert TransportNetwork(osm, feed, cache_dir=cache).from_cache
     osm.write_text(_osm_xml() + "\n")  # same network, different file: rebuilt
     assert not TransportNetwork(osm, feed, cache_dir=cache).from_cache
-    cached = sorted(cache.glob("network-*.pkl"))
+    cached = sorted(cache.glob("network-*"))
     assert len(cached) == 2
     for f in cached:
-        f.write_bytes(b"not a pickle")
+        (f / "arrays.npz").write_bytes(b"not an npz file")
     with caplog.at_level("WARNING"):
         rebuilt = TransportNetwork(osm, feed, cache_dir=cache)
     assert not rebuilt.from_cache and rebuilt.n_stops == 3
-    assert "unreadable network cache" in caplog.text
+    assert "network cache" in caplog.text and "cannot be used" in caplog.text
     assert TransportNetwork(osm, feed, cache_dir=cache).from_cache  # rewritten atomically
 
 

@@ -239,8 +239,8 @@ def test_download_server_down(tmp_path: Path) -> None:
 def test_truncated_download_resumes_with_range(httpserver: HTTPServer, tmp_path: Path) -> None:
     data = bytes(range(256)) * 1200  # 307,200 bytes; the first answer stops at 200,000
     handle, calls = range_handler(data, truncate_first=200_000)
-    httpserver.expect_request("/big.pbf").respond_with_handler(handle)
-    res = download(httpserver.url_for("/big.pbf"), tmp_path / "big.pbf", progress=False, **FAST)
+    httpserver.expect_request("/big.bin").respond_with_handler(handle)
+    res = download(httpserver.url_for("/big.bin"), tmp_path / "big.bin", progress=False, **FAST)
     assert res.path.read_bytes() == data and res.resumed
     assert calls[0]["range"] is None
     assert calls[1]["range"].startswith("bytes=") and calls[1]["if_range"] == '"v1"'
@@ -255,23 +255,23 @@ def test_truncated_forever_keeps_part_and_says_so(httpserver: HTTPServer, tmp_pa
         resp.headers["Content-Length"] = str(len(data))
         return resp
 
-    httpserver.expect_request("/big.pbf").respond_with_handler(handle)
-    dest = tmp_path / "big.pbf"
-    with pytest.raises(DownloadError, match=r"partial file .*big\.pbf\.part .* is kept, rerun to resume"):
-        download(httpserver.url_for("/big.pbf"), dest, progress=False, **FAST)
+    httpserver.expect_request("/big.bin").respond_with_handler(handle)
+    dest = tmp_path / "big.bin"
+    with pytest.raises(DownloadError, match=r"partial file .*big\.bin\.part .* is kept, rerun to resume"):
+        download(httpserver.url_for("/big.bin"), dest, progress=False, **FAST)
     assert not dest.exists() and part_path(dest).exists()
 
 
 def test_resume_from_earlier_run(httpserver: HTTPServer, tmp_path: Path) -> None:
     data = bytes(range(256)) * 1200
     handle, calls = range_handler(data, truncate_first=200_000)
-    httpserver.expect_request("/big.pbf").respond_with_handler(handle)
-    dest = tmp_path / "big.pbf"
+    httpserver.expect_request("/big.bin").respond_with_handler(handle)
+    dest = tmp_path / "big.bin"
     with pytest.raises(DownloadError):  # the first run gives up after the cut
-        download(httpserver.url_for("/big.pbf"), dest, progress=False, retries=0, backoff_s=0)
+        download(httpserver.url_for("/big.bin"), dest, progress=False, retries=0, backoff_s=0)
     have = part_path(dest).stat().st_size
     assert 0 < have < len(data) and not dest.exists()
-    res = download(httpserver.url_for("/big.pbf"), dest, progress=False, **FAST)
+    res = download(httpserver.url_for("/big.bin"), dest, progress=False, **FAST)
     assert res.resumed and dest.read_bytes() == data
     assert calls[-1]["range"] == f"bytes={have}-"
 
