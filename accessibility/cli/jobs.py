@@ -97,6 +97,30 @@ def whitespots_command(
     kind: list[str] = typer.Option(
         ["steunpunt", "satellite"], "--kind",
         help="Soorten locaties die meetellen (herhaalbaar) / location kinds that count (repeatable)."),
+    min_stay: int | None = typer.Option(
+        None, "--min-stay", help="Minuten dat een steunpunt na aankomst nog open moet zijn "
+        "(standaard 60) / minutes a steunpunt must stay open after arrival."),
+    day_start: str | None = typer.Option(
+        None, "--day-start", help="Eerste vertrek per dag van de week, HH:MM (standaard 08:00) / "
+        "first departure of the per-day analysis."),
+    day_window: int | None = typer.Option(
+        None, "--day-window", help="Vertrekvenster per dag in minuten (standaard 720) / "
+        "per-day departure window, minutes."),
+    norm_from: int | None = typer.Option(
+        None, "--norm-from", help="Normcurve vanaf (min, standaard 15) / norm curve from."),
+    norm_to: int | None = typer.Option(
+        None, "--norm-to", help="Normcurve tot en met (min, standaard 90) / norm curve up to."),
+    norm_step: int | None = typer.Option(
+        None, "--norm-step", help="Stap van de normcurve (min, standaard 5) / norm curve step."),
+    compare_norm: list[int] = typer.Option(
+        [], "--compare-norm", help="Normen om te vergelijken en te kaarten (herhaalbaar, "
+        "standaard 30 45 60) / norms to compare and map (repeatable)."),
+    visitors_per_week: float | None = typer.Option(
+        None, "--visitors-per-week", help="Capaciteit van een gemiddeld steunpunt (standaard "
+        "100) / capacity of an average steunpunt."),
+    decay_half: float | None = typer.Option(
+        None, "--decay-half", help="Reistijd (min) waarbij de afnemende capaciteitsmaat half "
+        "telt (standaard de norm) / minutes at which the decay weight is 0.5."),
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
@@ -104,8 +128,20 @@ def whitespots_command(
     """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
     from accessibility.jobs.whitespots import run_whitespots
 
+    settings = {
+        "opening_hours": {"min_stay_minutes": min_stay, "day_departure_time": day_start,
+                          "day_window_minutes": day_window},
+        "norm_sensitivity": {"from_minutes": norm_from, "to_minutes": norm_to,
+                             "step_minutes": norm_step, "compare_minutes": compare_norm or None},
+        "capacity": {"visitors_per_week": visitors_per_week, "decay_half_minutes": decay_half},
+    }
+
+    def job(data):
+        data.config = data.config.with_settings(**settings)
+        return run_whitespots(data, out, lang=lang, kinds=tuple(kind))
+
     data, result = _run(region, cache_dir, online, "witte vlekken berekenen / computing white spots...",
-                        lambda data: run_whitespots(data, out, lang=lang, kinds=tuple(kind)))
+                        job)
     region_row = result.coverage.region
     console.print(
         f"Inwoners {region_row['population']:,.0f}; buiten de norm "
