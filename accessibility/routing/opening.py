@@ -120,6 +120,24 @@ def open_arrival(arrival: int, start: np.ndarray, last_arrival: np.ndarray) -> i
 
 
 @njit(cache=True, parallel=True)
+def entry_open_arrivals(arrivals: np.ndarray, day_ptr: np.ndarray, start: np.ndarray,
+                        last_arrival: np.ndarray) -> np.ndarray:
+    """Effective arrival (:func:`open_arrival`) of each arrival time on each day.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (len(arrivals), n_days)
+    """
+    n_days = len(day_ptr) - 1
+    out = np.empty((len(arrivals), n_days), dtype=np.int64)
+    for i in prange(len(arrivals)):
+        for day in range(n_days):
+            out[i, day] = open_arrival(arrivals[i], start[day_ptr[day]:day_ptr[day + 1]],
+                                       last_arrival[day_ptr[day]:day_ptr[day + 1]])
+    return out
+
+
+@njit(cache=True, parallel=True)
 def shortest_open_times(
     access_ptr: np.ndarray,
     access_stop: np.ndarray,
@@ -130,11 +148,17 @@ def shortest_open_times(
     prof_ptr: np.ndarray,
     prof_len: np.ndarray,
     entries: np.ndarray,
+    day_ptr: np.ndarray,
     start: np.ndarray,
     last_arrival: np.ndarray,
     max_seconds: int,
 ) -> np.ndarray:
-    """Shortest trip per point to one target that arrives while it is open.
+    """Shortest trip per point to one target that arrives while it is open, for several days.
+
+    The days share the timetable and the window (one profile scan); only the
+    opening hours differ. The effective arrival of every profile entry is
+    computed once per day (:func:`entry_open_arrivals`), so the points only
+    read it.
 
     Parameters
     ----------
@@ -146,37 +170,43 @@ def shortest_open_times(
         Departures ``first_departure + 60 m`` for ``m < n_departures`` (seconds).
     prof_ptr, prof_len, entries : numpy.ndarray
         :func:`~accessibility.routing.profile.profile_scan` towards the target.
+    day_ptr : numpy.ndarray of int64, shape (n_days + 1,)
+        Intervals of day ``k`` are ``day_ptr[k] .. day_ptr[k+1]``.
     start, last_arrival : numpy.ndarray of int64
-        The target's valid arrival intervals (:class:`OpenIntervals`, one target).
+        The target's valid arrival intervals per day (:class:`OpenIntervals`).
     max_seconds : int
         Longer trips count as unreachable.
 
     Returns
     -------
-    numpy.ndarray of int64, shape (n_points,)
+    numpy.ndarray of int64, shape (n_days, n_points)
         Seconds from the (timed) departure to the effective arrival,
         ``UNREACHABLE`` when no trip within ``max_seconds`` arrives while open.
     """
     n_points = len(access_ptr) - 1
+    n_days = len(day_ptr) - 1
     last_departure = first_departure + 60 * (n_departures - 1)
     prof_ready = entries[0]
-    prof_arrival = entries[1]
-    out = np.full(n_points, UNREACHABLE, dtype=np.int64)
+    effective = entry_open_arrivals(entries[1], day_ptr, start, last_arrival)
+    out = np.full((n_days, n_points), UNREACHABLE, dtype=np.int64)
     for p in prange(n_points):
-        best = UNREACHABLE
+        best = np.full(n_days, UNREACHABLE, dtype=np.int64)
         walk = direct_seconds[p]
         if walk < UNREACHABLE:
             # f(d + walk) - d = max(walk, o_k - d) falls with d inside each
             # interval's range: the latest departure minute per interval wins.
-            for k in range(len(last_arrival)):
-                latest = last_arrival[k] - walk
-                if latest < first_departure:
-                    continue
-                d = min(last_departure,
-                        first_departure + 60 * ((latest - first_departure) // 60))
-                cost = open_arrival(d + walk, start, last_arrival) - d
-                if cost < best:
-                    best = cost
+            for day in range(n_days):
+                opens = start[day_ptr[day]:day_ptr[day + 1]]
+                lasts = last_arrival[day_ptr[day]:day_ptr[day + 1]]
+                for k in range(len(lasts)):
+                    latest = lasts[k] - walk
+                    if latest < first_departure:
+                        continue
+                    d = min(last_departure,
+                            first_departure + 60 * ((latest - first_departure) // 60))
+                    cost = open_arrival(d + walk, opens, lasts) - d
+                    if cost < best[day]:
+                        best[day] = cost
         for j in range(access_ptr[p], access_ptr[p + 1]):
             s = access_stop[j]
             base = prof_ptr[s]
@@ -186,14 +216,16 @@ def shortest_open_times(
                 latest = prof_ready[base + idx] - walk
                 d = min(last_departure,
                         first_departure + 60 * ((latest - first_departure) // 60))
-                arrival = open_arrival(prof_arrival[base + idx], start, last_arrival)
-                if arrival < UNREACHABLE and arrival - d < best:
-                    best = arrival - d
+                for day in range(n_days):
+                    arrival = effective[base + idx, day]
+                    if arrival < UNREACHABLE and arrival - d < best[day]:
+                        best[day] = arrival - d
                 if latest >= last_departure:
                     break  # later entries are reached by waiting at the stop: no better
                 idx -= 1
-        if best <= max_seconds:
-            out[p] = best
+        for day in range(n_days):
+            if best[day] <= max_seconds:
+                out[day, p] = best[day]
     return out
 
 
@@ -211,6 +243,16 @@ def _check_same_legs(requests: Sequence[TravelRequest]) -> None:
     if len(legs) > 1:
         raise InputError("the requests of one arrive-while-open search must share walking "
                          "limits, speed and max_time; they may differ in date, window and modes")
+
+
+def _request_connections(network: TransportNetwork, request: TravelRequest,
+                         max_s: int) -> tuple[np.ndarray, ...]:
+    """Connections a request's window can use (none for a walk-only request)."""
+    start = request.departure_seconds
+    if request.transit_modes:
+        return _connections(network, request, start, start + request.n_minutes * 60 + max_s)
+    return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int32),
+            np.empty(0, np.int32), np.empty(0, np.int32))
 
 
 def _transfers(network: TransportNetwork, request: TravelRequest) -> tuple:
@@ -259,7 +301,10 @@ def shortest_open_trips(
     Notes
     -----
     Requests whose timetable connections are identical (weekdays with the
-    same service, same window) share one profile scan per target.
+    same service, same window) share one profile scan per target, and one pass
+    of the evaluation reads its profile for all of them. A target closed on
+    every one of those days costs nothing; vehicles leaving after its last
+    arrival that still counts are left out of its scan.
     """
     if len(requests) != len(openings):
         raise InputError(f"{len(requests)} requests but {len(openings)} opening tables")
@@ -274,37 +319,43 @@ def shortest_open_trips(
     first.require_builtin_modes()
     max_s = first.max_time_seconds
     direct = walk_only_metres(network, origins, targets, first.walk_only_limit_m).tocsc()
-    direct_s = [_row_min_seconds(direct[:, [j]], first.speed_walking, origins.n_points)
-                for j in range(targets.n_points)]
     result = np.full((len(requests), targets.n_points, origins.n_points), np.nan)
-    scans: dict[tuple[str, int], tuple[np.ndarray, ...]] = {}
-    n_stops = network.n_stops
-    for r, (request, opening) in enumerate(zip(requests, openings, strict=True)):
-        start = request.departure_seconds
-        if request.transit_modes:
-            conns = _connections(network, request, start, start + request.n_minutes * 60 + max_s)
-        else:
-            conns = tuple(np.empty(0, dtype=t) for t in (np.int64, np.int64, np.int32, np.int32,
-                                                         np.int32))
-        key = _fingerprint(conns)
-        transfers = None
+    # Requests with the same connections (date's timetable and window) share the scans.
+    groups: dict[str, list[int]] = {}
+    connections: dict[str, tuple[np.ndarray, ...]] = {}
+    for r, request in enumerate(requests):
+        conns = _request_connections(network, request, max_s)
+        key = f"{_fingerprint(conns)}-{request.departure_seconds}-{request.n_minutes}"
+        groups.setdefault(key, []).append(r)
+        connections.setdefault(key, conns)
+    for key, members in groups.items():
+        request = requests[members[0]]
+        conns = connections.pop(key)
+        transfers = _transfers(network, request)
         for j in range(targets.n_points):
-            if not targets.snap.ok[j]:
-                continue
-            if (key, j) not in scans:
-                if transfers is None:
-                    transfers = _transfers(network, request)
-                row = slice(targets.stop_ptr[j], targets.stop_ptr[j + 1])
-                egress_j = np.full(n_stops, UNREACHABLE, dtype=np.int64)
-                egress_j[targets.stop_index[row]] = targets.stop_seconds[row]
-                scans[(key, j)] = profile_scan(*conns, n_stops, transfers[0], egress_j,
-                                               *transfers[1:], BOARD_SLACK_SECONDS)
-            lo, hi = opening.ptr[j], opening.ptr[j + 1]
+            open_days = [r for r in members if targets.snap.ok[j]
+                         and openings[r].ptr[j + 1] > openings[r].ptr[j]]
+            if not open_days:
+                continue  # closed on every day of the group: NaN
+            lo = [openings[r].ptr[j] for r in open_days]
+            hi = [openings[r].ptr[j + 1] for r in open_days]
+            last = np.concatenate([openings[r].last_arrival[a:b]
+                                   for r, a, b in zip(open_days, lo, hi, strict=True)])
+            opens = np.concatenate([openings[r].start[a:b]
+                                    for r, a, b in zip(open_days, lo, hi, strict=True)])
+            day_ptr = np.concatenate([[0], np.cumsum(np.subtract(hi, lo))]).astype(np.int64)
+            # A vehicle leaving after the last arrival that still counts cannot help.
+            useful = conns[0] <= last.max()
+            row = slice(targets.stop_ptr[j], targets.stop_ptr[j + 1])
+            egress_j = np.full(network.n_stops, UNREACHABLE, dtype=np.int64)
+            egress_j[targets.stop_index[row]] = targets.stop_seconds[row]
+            scan = profile_scan(*(np.ascontiguousarray(a[useful]) for a in conns),
+                                network.n_stops, transfers[0], egress_j, *transfers[1:],
+                                BOARD_SLACK_SECONDS)
+            direct_s = _row_min_seconds(direct[:, [j]], first.speed_walking, origins.n_points)
             seconds = shortest_open_times(
-                origins.stop_ptr, origins.stop_index, origins.stop_seconds, direct_s[j],
-                start, request.n_minutes, *scans[(key, j)],
-                opening.start[lo:hi], opening.last_arrival[lo:hi], max_s)
-            result[r, j] = np.where(seconds >= UNREACHABLE, np.nan, seconds / 60.0)
-        scans = {k: v for k, v in scans.items() if k[0] == key}  # keep one timetable's scans
+                origins.stop_ptr, origins.stop_index, origins.stop_seconds, direct_s,
+                request.departure_seconds, request.n_minutes, *scan, day_ptr, opens, last, max_s)
+            result[open_days, j] = np.where(seconds >= UNREACHABLE, np.nan, seconds / 60.0)
     result[:, :, ~origins.snap.ok] = np.nan
     return result

@@ -43,8 +43,9 @@ def line_times(hours: list[tuple[int, int]], min_stay: int = 60 * M, direct: int
     acc_ptr, acc_stop, acc_sec = csr([access if access is not None else {0: 0}])
     opening = OpenIntervals.from_intervals([hours], min_stay)
     out = shortest_open_times(acc_ptr, acc_stop, acc_sec, np.array([direct], dtype=np.int64),
-                              9 * H, 60, *scan, opening.start, opening.last_arrival, max_s)
-    return np.nan if out[0] >= UNREACHABLE else out[0] / 60
+                              9 * H, 60, *scan, opening.ptr, opening.start, opening.last_arrival,
+                              max_s)
+    return np.nan if out[0, 0] >= UNREACHABLE else out[0, 0] / 60
 
 
 def test_always_open_takes_the_fastest_trip() -> None:
@@ -110,13 +111,16 @@ def test_equals_minimum_over_the_per_minute_times(seed: int) -> None:
     departures = np.arange(0, 45 * 60, 60)
     per_minute = run_profile(n_stops, trips, transfers, egress, access, direct, departures,
                              self_transfer=self_transfer, max_s=10**9)
-    hours: list[tuple[int, int]] = []
-    t = int(rng.integers(0, 40)) * 60
-    for _ in range(int(rng.integers(0, 4))):
-        o = t + int(rng.integers(0, 30)) * 60
-        c = o + int(rng.integers(1, 40)) * 60
-        hours.append((o, c))
-        t = c + 60
+    days = []
+    for _ in range(3):  # three days with different hours, one scan, one evaluation pass
+        hours: list[tuple[int, int]] = []
+        t = int(rng.integers(0, 40)) * 60
+        for _ in range(int(rng.integers(0, 4))):
+            o = t + int(rng.integers(0, 30)) * 60
+            c = o + int(rng.integers(1, 40)) * 60
+            hours.append((o, c))
+            t = c + 60
+        days.append(hours)
     stay = int(rng.integers(0, 15)) * 60
     max_s = int(rng.integers(10, 90)) * 60
     timetable = make_timetable(n_stops, trips)
@@ -125,20 +129,21 @@ def test_equals_minimum_over_the_per_minute_times(seed: int) -> None:
     scan = profile_scan(*conns, n_stops, timetable.n_trips, egress, tr_ptr, tr_to, tr_sec,
                         np.asarray(self_transfer, dtype=np.int64), SLACK)
     acc_ptr, acc_stop, acc_sec = csr(access)
-    opening = OpenIntervals.from_intervals([hours], stay)
+    opening = OpenIntervals.from_intervals(days, stay)  # one "target" per day
     got = shortest_open_times(acc_ptr, acc_stop, acc_sec, np.array(direct, dtype=np.int64),
-                              0, len(departures), *scan, opening.start, opening.last_arrival,
-                              max_s)
-    for p in range(len(access)):
-        best = UNREACHABLE
-        for m, d in enumerate(departures):
-            if per_minute[p, m] >= UNREACHABLE:
-                continue
-            arrival = _open(int(d + per_minute[p, m]), hours, stay)
-            if arrival < UNREACHABLE:
-                best = min(best, arrival - int(d))
-        want = best if best <= max_s else UNREACHABLE
-        assert got[p] == want, (p, hours, stay)
+                              0, len(departures), *scan, opening.ptr, opening.start,
+                              opening.last_arrival, max_s)
+    for k, hours in enumerate(days):
+        for p in range(len(access)):
+            best = UNREACHABLE
+            for m, d in enumerate(departures):
+                if per_minute[p, m] >= UNREACHABLE:
+                    continue
+                arrival = _open(int(d + per_minute[p, m]), hours, stay)
+                if arrival < UNREACHABLE:
+                    best = min(best, arrival - int(d))
+            want = best if best <= max_s else UNREACHABLE
+            assert got[k, p] == want, (k, p, hours, stay)
 
 
 # ------------------------------------------------------------------ on the demo network
@@ -190,3 +195,25 @@ def test_requests_must_share_walking_limits(demo_links) -> None:
     always = OpenIntervals.always_open(targets.n_points)
     with pytest.raises(InputError, match="share walking"):
         shortest_open_trips(demo.network, origins, targets, [request, other], [always, always])
+
+
+def test_week_in_one_call_equals_each_day_alone(demo_links) -> None:
+    from accessibility.places.opening_hours import location_hours
+
+    demo, origins, targets, request = demo_links
+    hours = location_hours(demo.steunpunten(), demo.inputs.locations)
+    monday = request.departure - dt.timedelta(days=request.departure.weekday())
+    days = [request.replace(departure=(monday + dt.timedelta(days=k)).replace(hour=8),
+                            departure_time_window=dt.timedelta(minutes=720)) for k in range(7)]
+    openings = [OpenIntervals.from_intervals(hours.intervals(r.date), 3600) for r in days]
+    week = shortest_open_trips(demo.network, origins, targets, days, openings)
+    for k in range(7):
+        alone = shortest_open_trips(demo.network, origins, targets, [days[k]], [openings[k]])[0]
+        np.testing.assert_array_equal(week[k], alone)
+    assert np.isnan(week[6]).all()  # Sunday: all closed
+    assert np.isnan(week[:, 2]).sum() > np.isnan(week[1, 2]).sum()  # De Molen: Tuesday only
+    # Scans cut at the last useful arrival give the same times as uncut ones: together with
+    # an always-open day in the same call the scan of that timetable is not cut.
+    tuesday = shortest_open_trips(demo.network, origins, targets, [days[1], days[1]],
+                                  [OpenIntervals.always_open(targets.n_points), openings[1]])
+    np.testing.assert_array_equal(tuesday[1], week[1])
