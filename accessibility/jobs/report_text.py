@@ -312,7 +312,8 @@ def opening_hours_section(data: RegionData, steunpunten: pd.DataFrame, week,
         "% buiten norm, alles open": (100 * base_days["share_beyond_norm"]).round(1).to_numpy(),
         "% buiten norm, als het open is":
             (100 * region_days["share_beyond_norm"]).round(1).to_numpy(),
-        "EPA-schatting buiten norm": region_days["epa_estimate_beyond_norm"].round(1).to_numpy(),
+        "EPA-schatting buiten norm, als het open is":
+            region_days["epa_estimate_beyond_norm"].round(1).to_numpy(),
         "witte vlekken, alles open": base_days["n_witte_vlekken"].to_numpy(),
         "witte vlekken, als het open is": region_days["n_witte_vlekken"].to_numpy(),
     })
@@ -327,7 +328,10 @@ def opening_hours_section(data: RegionData, steunpunten: pd.DataFrame, week,
     })
     buurt_names = data.buurten.gdf.set_index("buurtcode")
     wb = week.week.buurten.sort_values(["days_with_access", "population"], ascending=[True, False])
-    short = wb[wb["days_with_access"] < len(week.dates)]
+    best = int(wb["days_with_access"].max()) if len(wb) else 0
+    # the buurten for which the day matters: access on some days, not on others
+    short = wb[(wb["days_with_access"] > 0) & (wb["days_with_access"] < best)]
+    counts = wb["days_with_access"].value_counts().sort_index(ascending=False)
     buurt_table = pd.DataFrame({
         "buurt": [buurt_names["buurtnaam"].get(c, c) for c in short["buurtcode"]],
         "gemeente": [names.get(c, c) for c in short["gemeentecode"]],
@@ -344,11 +348,12 @@ def opening_hours_section(data: RegionData, steunpunten: pd.DataFrame, week,
         "witte vlekken, als het open is": windows["witte_vlekken_open"],
     })
     missing = hours.missing_ids
+    source = "in de locatielijst (kolom opening_hours, OpenStreetMap-notatie)"
     paragraphs = [
         (f"{len(hours.ids) - len(missing)} van de {len(hours.ids)} steunpunten hebben "
-         "openingstijden in de locatielijst (kolom opening_hours, OpenStreetMap-notatie). "
-         + (f"{len(missing)} zonder openingstijden tellen als altijd open: "
-            f"{', '.join(missing)}." if missing else "Alle steunpunten hebben openingstijden.")),
+         f"openingstijden {source}; {len(missing)} zonder openingstijden tellen als altijd "
+         f"open: {', '.join(missing)}." if missing else
+         f"Alle {len(hours.ids)} steunpunten hebben openingstijden {source}."),
         f"Een reis naar een gesloten steunpunt is geen toegang. Per dag (maandag t/m zondag, "
         f"{week.dates[0]:%d-%m} t/m {week.dates[-1]:%d-%m-%Y}, elk met de dienstregeling en de "
         f"openingstijden van die dag) telt alleen een reis die aankomt terwijl het steunpunt open "
@@ -364,13 +369,19 @@ def opening_hours_section(data: RegionData, steunpunten: pd.DataFrame, week,
         "per tijdvak de kortste reis, met en zonder openingstijden. De volledige weektabel per "
         "buurt staat in week_buurten.csv.",
     ]
+    per_count = "; ".join(f"{days} {'dag' if days == 1 else 'dagen'}: {n} buurten"
+                          for days, n in counts.items())
+    partial = (f"{len(short)} buurten hebben op sommige dagen wel en op andere geen toegang; "
+               "die staan in de tabel." if len(short) else
+               "Geen buurt heeft op sommige dagen wel en op andere geen toegang.")
+    paragraphs.append(f"Buurten naar aantal dagen met toegang: {per_count}. {partial}")
     if week.holidays:
         paragraphs.append("Feestdagen in de analyseweek: " + ", ".join(
             f"{DUTCH_WEEKDAYS[d.weekday()]} {d:%d-%m} ({n})" for d, n in week.holidays.items()))
     tables = [("Openingstijden per steunpunt", table), ("Per dag van de week (regio)", day_table),
               ("Dagen met toegang per gemeente", gem_table)]
     if len(buurt_table):
-        tables.append(("Buurten die niet elke dag toegang hebben", buurt_table))
+        tables.append(("Buurten met toegang op sommige dagen", buurt_table))
     tables.append(("Tijdvakken met en zonder openingstijden", window_table))
     return ReportSection("Openingstijden: bereikbaar als het open is", paragraphs=paragraphs,
                          tables=tables,
@@ -447,7 +458,9 @@ def capacity_section(data: RegionData, capacity, map_png: Path) -> ReportSection
         f"alleen steunpunten binnen {a.norm_minutes} minuten tellen, volledig. 'Afnemend': "
         f"dichterbij telt zwaarder (gewicht 0,5 bij {nl_number(data.config.decay_half_minutes)} "
         f"minuten), tot {a.max_time_minutes} minuten. De laatste kolom is het aanbod volgens de "
-        "behoefteformule: de gewogen steunpunten in de gemeente zelf.",
+        "behoefteformule: de gewogen steunpunten in de gemeente zelf. Voor de regio als geheel "
+        "zijn beide gelijk zolang iedereen met een steunpunt binnen bereik meetelt: de maat "
+        "verdeelt het aanbod anders over de gemeenten, ze maakt het niet groter.",
         (f"{len(none)} buurten hebben geen steunpunt binnen {a.norm_minutes} minuten (capaciteit 0)"
          + (": " + ", ".join(buurt_names.get(b, b) for b in none["buurtcode"][:12]) + "."
             if len(none) else ".")),
