@@ -148,6 +148,15 @@ def whitespots_command(
         f"{100 * region_row['share_beyond_norm']:.1f} %; witte-vlekbuurten "
         f"{int(region_row['n_witte_vlekken'])} van {int(region_row['n_buurten'])}")
     _print_frame("Tijdvakken / time windows", result.time_windows)
+    week = result.week.week.gemeenten.set_index("gemeentecode").loc["regio"]
+    cap = result.capacity.gemeenten.set_index("gemeentecode").loc["regio"]
+    console.print(
+        f"Dagen met toegang (open steunpunt binnen de norm): gemiddeld "
+        f"{week['mean_days_with_access']:.1f} per week; capaciteit binnen bereik "
+        f"{cap['capaciteit_step_per_100_epa']:.1f} plaatsen per week per 100 mensen met EPA")
+    for row in result.norms.changes.itertuples():
+        console.print(f"Norm {row.norm_van:g} -> {row.norm_naar:g} min: "
+                      f"{row.niet_meer_witte_vlek} buurten niet langer witte vlek")
     _print_warnings(data)
     console.print(f"Rapport / report: {result.out_dir / 'rapport.html'}")
     _print_timings(result.seconds)

@@ -318,3 +318,40 @@ def test_whitespots_cli_settings_reach_the_metadata(tmp_path: Path, cache: Path)
                                    "--cache-dir", str(cache), "--compare-norm", "40"])
     assert bad.exit_code == 1 and "compare_minutes" in bad.output
     assert not (tmp_path / "x").exists()
+
+
+def test_christmas_week_uses_holiday_hours_and_a_day_without_service_walks(
+        demo: RegionData, cache: Path) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from accessibility.jobs.whitespot_measures import (
+        day_request,
+        open_nearest_times,
+        opening_hours_week,
+        steunpunt_hours,
+    )
+
+    window = dataclasses.replace(demo.config.analysis.window, date=dt.date(2026, 12, 22))
+    config = dataclasses.replace(demo.config, analysis=dataclasses.replace(
+        demo.config.analysis, window=window))
+    xmas = RegionData(config, cache_dir=cache)
+    inputs = coverage_inputs(xmas)
+    hours = steunpunt_hours(xmas, inputs.steunpunten)
+    week = opening_hours_week(xmas, inputs, hours)
+    assert set(week.holidays) == {dt.date(2026, 12, 25), dt.date(2026, 12, 26)}
+    assert any("Eerste Kerstdag" in w for w in xmas.warnings)
+    # VS01 and VS02 close on public holidays (PH off); VS04 (Mo-Th) is shut on Friday anyway.
+    assert hours.open_on(dt.date(2026, 12, 25)) == [False, False, False, False]
+    friday = week.week.days.set_index(["day", "gemeentecode"]).loc[("vrijdag", "regio")]
+    assert friday["share_beyond_norm"] == 1.0
+    # A date outside the feed: no public transport, walking only (and a warning).
+    far = day_request(xmas, dt.date(2031, 1, 7))
+    walk, walk_all_open = open_nearest_times(xmas, inputs, hours, [far])
+    assert any("geen openbaar vervoer op 07-01-2031" in w for w in xmas.warnings)
+    assert np.isfinite(walk_all_open).any()  # people next to a steunpunt walk there
+    tuesday, _ = open_nearest_times(xmas, inputs, hours, [day_request(xmas, dt.date(2027, 1, 5))])
+    both = np.isfinite(walk[0]) & np.isfinite(tuesday[0])
+    assert both.any() and (walk[0][both] >= tuesday[0][both] - 1e-9).all()
+    assert (walk[0][both] > tuesday[0][both] + 1).any()  # the bus helps somebody
+    assert np.isnan(walk[0]).sum() > np.isnan(tuesday[0]).sum()
