@@ -40,8 +40,7 @@ from accessibility.jobs.region import RegionData
 from accessibility.jobs.whitespot_measures import week_dates
 from accessibility.places.opening_hours import location_hours
 from accessibility.routing import TransportNetwork, TravelRequest, link_points
-from accessibility.routing.nearest import _connections
-from accessibility.routing.opening import OpenIntervals, _fingerprint, shortest_open_trips
+from accessibility.routing.opening import OpenIntervals, connection_groups, shortest_open_trips
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 POA_STEUNPUNTEN = ["public_market", "santa_casa_hospital", "farrapos_station",
@@ -82,15 +81,13 @@ def bench(name, network, request, pts_lat, pts_lon, tgt_lat, tgt_lon, hours, row
             shortest_open_trips(network, org, tgt, [r], [o])
 
     _, t_sep = _timed(separate)
-    keys = {_fingerprint(_connections(network, r, r.departure_seconds,
-                                      r.departure_seconds + r.n_minutes * 60
-                                      + r.max_time_seconds)) for r in days}
+    groups = connection_groups(network, days)
     nearest = np.fmin.reduce(week, axis=1)
     row = {"case": name, "points": len(pts_lat), "steunpunten": len(tgt_lat),
            "link_s": t_link, "one_day_s": t_day, "week_s": t_week,
            "week_over_day": t_week / t_day,
            "week_with_link_over_day_with_link": (t_link + t_week) / (t_link + t_day),
-           "seven_separate_s": t_sep, "distinct_timetables": len(keys),
+           "seven_separate_s": t_sep, "distinct_timetables": len(groups),
            "reached_share_per_day": " ".join(f"{np.mean(~np.isnan(d)):.2f}" for d in nearest)}
     rows.append(row)
     print(row, flush=True)

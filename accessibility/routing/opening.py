@@ -245,12 +245,13 @@ def _check_same_legs(requests: Sequence[TravelRequest]) -> None:
                          "limits, speed and max_time; they may differ in date, window and modes")
 
 
-def _request_connections(network: TransportNetwork, request: TravelRequest,
-                         max_s: int) -> tuple[np.ndarray, ...]:
+def _request_connections(network: TransportNetwork,
+                         request: TravelRequest) -> tuple[np.ndarray, ...]:
     """Connections a request's window can use (none for a walk-only request)."""
     start = request.departure_seconds
     if request.transit_modes:
-        return _connections(network, request, start, start + request.n_minutes * 60 + max_s)
+        end = start + request.n_minutes * 60 + request.max_time_seconds
+        return _connections(network, request, start, end)
     return (np.empty(0, np.int64), np.empty(0, np.int64), np.empty(0, np.int32),
             np.empty(0, np.int32), np.empty(0, np.int32))
 
@@ -264,6 +265,26 @@ def _transfers(network: TransportNetwork, request: TravelRequest) -> tuple:
     timetable = network.timetable(request.date)
     legs = transfer_legs(network, timetable, request.speed_walking)
     return (timetable.n_trips, *(np.asarray(a, dtype=np.int64) for a in legs))
+
+
+def connection_groups(
+    network: TransportNetwork, requests: Sequence[TravelRequest]
+) -> list[tuple[list[int], tuple[np.ndarray, ...]]]:
+    """Group requests that search the same connections (timetable of the date and window).
+
+    Returns
+    -------
+    list of (list of int, tuple of numpy.ndarray)
+        Request indices of each group, in order of first appearance, with the
+        group's connections (:func:`~accessibility.routing.profile.timetable_connections`
+        restricted to the request's modes; empty for walk-only requests).
+    """
+    groups: dict[str, tuple[list[int], tuple[np.ndarray, ...]]] = {}
+    for r, request in enumerate(requests):
+        conns = _request_connections(network, request)
+        key = f"{_fingerprint(conns)}-{request.departure_seconds}-{request.n_minutes}"
+        groups.setdefault(key, ([], conns))[0].append(r)
+    return list(groups.values())
 
 
 def shortest_open_trips(
@@ -320,17 +341,8 @@ def shortest_open_trips(
     max_s = first.max_time_seconds
     direct = walk_only_metres(network, origins, targets, first.walk_only_limit_m).tocsc()
     result = np.full((len(requests), targets.n_points, origins.n_points), np.nan)
-    # Requests with the same connections (date's timetable and window) share the scans.
-    groups: dict[str, list[int]] = {}
-    connections: dict[str, tuple[np.ndarray, ...]] = {}
-    for r, request in enumerate(requests):
-        conns = _request_connections(network, request, max_s)
-        key = f"{_fingerprint(conns)}-{request.departure_seconds}-{request.n_minutes}"
-        groups.setdefault(key, []).append(r)
-        connections.setdefault(key, conns)
-    for key, members in groups.items():
+    for members, conns in connection_groups(network, requests):
         request = requests[members[0]]
-        conns = connections.pop(key)
         transfers = _transfers(network, request)
         for j in range(targets.n_points):
             open_days = [r for r in members if targets.snap.ok[j]
