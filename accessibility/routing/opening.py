@@ -229,9 +229,19 @@ def shortest_open_times(
     return out
 
 
-def _fingerprint(arrays: Sequence[np.ndarray]) -> str:
+def _fingerprint(conns: Sequence[np.ndarray]) -> str:
+    """A key of a connection set that ignores how its date numbers the trips.
+
+    Trips are renumbered by their first appearance in the scan order, so two
+    dates with the same vehicles at the same times get the same key even when
+    the timetable numbers their trips differently (for example when a Monday
+    also holds Sunday's trips past midnight).
+    """
+    trips = np.asarray(conns[4])
+    _, first, inverse = np.unique(trips, return_index=True, return_inverse=True)
+    canonical = np.argsort(np.argsort(first))[inverse]
     digest = hashlib.sha1()
-    for a in arrays:
+    for a in (*conns[:4], canonical):
         digest.update(np.ascontiguousarray(a).tobytes())
         digest.update(b"|")
     return digest.hexdigest()
