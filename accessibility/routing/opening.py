@@ -247,6 +247,20 @@ def _fingerprint(conns: Sequence[np.ndarray]) -> str:
     return digest.hexdigest()
 
 
+def _reachable_intervals(opening: OpenIntervals, target: int, first_departure: int,
+                         latest_arrival: int) -> tuple[np.ndarray, np.ndarray]:
+    """A target's intervals that an arrival in ``[first_departure, latest_arrival]`` can use.
+
+    An interval whose last valid arrival lies before the first departure, or
+    that opens after the latest possible arrival (last departure + max time),
+    gives no trip within the limit.
+    """
+    lo, hi = opening.ptr[target], opening.ptr[target + 1]
+    start, last = opening.start[lo:hi], opening.last_arrival[lo:hi]
+    keep = (last >= first_departure) & (start <= latest_arrival)
+    return start[keep], last[keep]
+
+
 def _check_same_legs(requests: Sequence[TravelRequest]) -> None:
     legs = {(r.access_limit_m, r.egress_limit_m, r.speed_walking, r.max_time_seconds,
              r.snap_distance_m) for r in requests}
@@ -333,9 +347,10 @@ def shortest_open_trips(
     -----
     Requests whose timetable connections are identical (weekdays with the
     same service, same window) share one profile scan per target, and one pass
-    of the evaluation reads its profile for all of them. A target closed on
-    every one of those days costs nothing; vehicles leaving after its last
-    arrival that still counts are left out of its scan.
+    of the evaluation reads its profile for all of them (days with the same
+    hours are evaluated once). A target closed on every one of those days
+    costs nothing; vehicles leaving after its last arrival that still counts
+    are left out of its scan.
     """
     if len(requests) != len(openings):
         raise InputError(f"{len(requests)} requests but {len(openings)} opening tables")
@@ -355,17 +370,25 @@ def shortest_open_trips(
         request = requests[members[0]]
         transfers = _transfers(network, request)
         for j in range(targets.n_points):
-            open_days = [r for r in members if targets.snap.ok[j]
-                         and openings[r].ptr[j + 1] > openings[r].ptr[j]]
-            if not open_days:
-                continue  # closed on every day of the group: NaN
-            lo = [openings[r].ptr[j] for r in open_days]
-            hi = [openings[r].ptr[j + 1] for r in open_days]
-            last = np.concatenate([openings[r].last_arrival[a:b]
-                                   for r, a, b in zip(open_days, lo, hi, strict=True)])
-            opens = np.concatenate([openings[r].start[a:b]
-                                    for r, a, b in zip(open_days, lo, hi, strict=True)])
-            day_ptr = np.concatenate([[0], np.cumsum(np.subtract(hi, lo))]).astype(np.int64)
+            if not targets.snap.ok[j]:
+                continue
+            first_dep = request.departure_seconds
+            last_dep = first_dep + 60 * (request.n_minutes - 1)
+            reachable = {r: _reachable_intervals(openings[r], j, first_dep, last_dep + max_s)
+                         for r in members}
+            # Days with the same hours (Monday..Friday 9-17) give the same times: once.
+            distinct: dict[bytes, list[int]] = {}
+            for r in members:
+                if len(reachable[r][0]):
+                    key = reachable[r][0].tobytes() + b"|" + reachable[r][1].tobytes()
+                    distinct.setdefault(key, []).append(r)
+            if not distinct:
+                continue  # closed (or not reachable in time) on every day of the group: NaN
+            days = [rs[0] for rs in distinct.values()]
+            opens = np.concatenate([reachable[r][0] for r in days])
+            last = np.concatenate([reachable[r][1] for r in days])
+            day_ptr = np.concatenate(
+                [[0], np.cumsum([len(reachable[r][0]) for r in days])]).astype(np.int64)
             # A vehicle leaving after the last arrival that still counts cannot help.
             useful = conns[0] <= last.max()
             row = slice(targets.stop_ptr[j], targets.stop_ptr[j + 1])
@@ -378,6 +401,8 @@ def shortest_open_trips(
             seconds = shortest_open_times(
                 origins.stop_ptr, origins.stop_index, origins.stop_seconds, direct_s,
                 request.departure_seconds, request.n_minutes, *scan, day_ptr, opens, last, max_s)
-            result[open_days, j] = np.where(seconds >= UNREACHABLE, np.nan, seconds / 60.0)
+            minutes = np.where(seconds >= UNREACHABLE, np.nan, seconds / 60.0)
+            for k, rs in enumerate(distinct.values()):
+                result[rs, j] = minutes[k]
     result[:, :, ~origins.snap.ok] = np.nan
     return result
