@@ -18,7 +18,6 @@ tables; :mod:`accessibility.jobs.whitespots` writes them.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import time
 from dataclasses import dataclass, field
 
@@ -43,8 +42,6 @@ from accessibility.jobs.region import RegionData
 from accessibility.places.opening_hours import LocationHours, location_hours
 from accessibility.routing import TravelRequest, times_to_nearest
 from accessibility.routing.opening import OpenIntervals, shortest_open_trips
-
-log = logging.getLogger(__name__)
 
 WEEKDAY_NAMES = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
 
