@@ -18,6 +18,7 @@ The download cache is ``$ACCESSIBILITY_CACHE`` (default ``~/.cache/accessibility
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import os
@@ -71,13 +72,29 @@ DEFAULT_SOURCES: dict[str, Any] = {
     "cbs_year": 2024,
     "locatieserver_url": "https://api.pdok.nl/bzk/locatieserver/search/v3_1",
 }
+DEFAULT_OPENING_HOURS: dict[str, Any] = {
+    "min_stay_minutes": 60,
+    "day_departure_time": "08:00",
+    "day_window_minutes": 720,
+}
+DEFAULT_NORM_SENSITIVITY: dict[str, Any] = {
+    "from_minutes": 15,
+    "to_minutes": 90,
+    "step_minutes": 5,
+    "compare_minutes": [30, 45, 60],
+}
+DEFAULT_CAPACITY: dict[str, Any] = {
+    "visitors_per_week": 100,
+    "decay_half_minutes": None,
+}
 CACHE_FILES = {"osm": "osm.pbf", "gtfs": "gtfs.zip", "buurten": "buurten.gpkg",
                "geocode_cache": "geocode_cache.json"}
 """File names the fetch writes in ``<cache>/<region>/``."""
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TOP_KEYS = {"name", "title", "synthetic", "gemeenten", "province", "crs", "buffer_km", "bbox",
-             "inputs", "analysis", "time_windows", "sources"}
+             "inputs", "analysis", "time_windows", "sources", "opening_hours",
+             "norm_sensitivity", "capacity"}
 _INPUT_KEYS = {"osm", "gtfs", "buurten", "locations", "geocode_cache", "prevalence"}
 _WINDOW_KEYS = {"date", "date_rule", "departure_time", "window_minutes"}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -326,6 +343,81 @@ class AnalysisSettings:
 
 
 @dataclass(frozen=True)
+class OpeningHoursSettings:
+    """How opening hours count (region table ``[opening_hours]``).
+
+    Attributes
+    ----------
+    min_stay_minutes : int
+        An arrival counts when the steunpunt stays open at least this long
+        afterwards (minutes before closing).
+    day_departure_time : datetime.time
+        First departure of the per-day (Monday..Sunday) analysis.
+    day_window_minutes : int
+        Length of the per-day departure window (minutes): the traveller may
+        leave at any minute of it.
+    """
+
+    min_stay_minutes: int = DEFAULT_OPENING_HOURS["min_stay_minutes"]
+    day_departure_time: dt.time = dt.time(8, 0)
+    day_window_minutes: int = DEFAULT_OPENING_HOURS["day_window_minutes"]
+
+    def to_table(self) -> dict[str, Any]:
+        """The settings as a region-file table (for overrides and metadata)."""
+        return {"min_stay_minutes": self.min_stay_minutes,
+                "day_departure_time": f"{self.day_departure_time:%H:%M}",
+                "day_window_minutes": self.day_window_minutes}
+
+
+@dataclass(frozen=True)
+class NormSensitivitySettings:
+    """Norms of the sensitivity curve and of the compared maps (``[norm_sensitivity]``).
+
+    Attributes
+    ----------
+    from_minutes, to_minutes, step_minutes : int
+        The curve covers ``from, from + step, ..., to`` minutes.
+    compare_minutes : tuple of int
+        Norms whose white spots are compared and mapped (ascending; each one
+        of ``analysis.cutoffs_minutes``, the map classes).
+    """
+
+    from_minutes: int = DEFAULT_NORM_SENSITIVITY["from_minutes"]
+    to_minutes: int = DEFAULT_NORM_SENSITIVITY["to_minutes"]
+    step_minutes: int = DEFAULT_NORM_SENSITIVITY["step_minutes"]
+    compare_minutes: tuple[int, ...] = tuple(DEFAULT_NORM_SENSITIVITY["compare_minutes"])
+
+    def to_table(self) -> dict[str, Any]:
+        """The settings as a region-file table."""
+        return {"from_minutes": self.from_minutes, "to_minutes": self.to_minutes,
+                "step_minutes": self.step_minutes, "compare_minutes": list(self.compare_minutes)}
+
+
+@dataclass(frozen=True)
+class CapacitySettings:
+    """The capacity-in-reach measure (E2SFCA, region table ``[capacity]``).
+
+    Attributes
+    ----------
+    visitors_per_week : float
+        Capacity of an average steunpunt (weight 1), visitors per week.
+    decay_half_minutes : float or None
+        Travel time at which the decay variant weighs capacity by 0.5
+        (minutes); None: the norm.
+    """
+
+    visitors_per_week: float = float(DEFAULT_CAPACITY["visitors_per_week"])
+    decay_half_minutes: float | None = None
+
+    def to_table(self) -> dict[str, Any]:
+        """The settings as a region-file table (``decay_half_minutes`` only when set)."""
+        table: dict[str, Any] = {"visitors_per_week": self.visitors_per_week}
+        if self.decay_half_minutes is not None:
+            table["decay_half_minutes"] = self.decay_half_minutes
+        return table
+
+
+@dataclass(frozen=True)
 class Sources:
     """Download locations (environment overrides already applied).
 
@@ -438,6 +530,36 @@ class RegionConfig:
     sources: Sources
     path: Path
     root: Path = field(default=REPO_ROOT)
+    opening_hours: OpeningHoursSettings = field(default_factory=OpeningHoursSettings)
+    norm_sensitivity: NormSensitivitySettings = field(default_factory=NormSensitivitySettings)
+    capacity: CapacitySettings = field(default_factory=CapacitySettings)
+
+    @property
+    def decay_half_minutes(self) -> float:
+        """Half-weight time of the capacity decay (minutes): the setting, else the norm."""
+        half = self.capacity.decay_half_minutes
+        return float(self.analysis.norm_minutes if half is None else half)
+
+    def with_settings(self, **tables: Mapping[str, Any]) -> RegionConfig:
+        """A copy with keys of ``[opening_hours]``, ``[norm_sensitivity]`` or ``[capacity]``
+        changed (e.g. from the command line), validated like the region file.
+
+        Parameters
+        ----------
+        **tables : mapping
+            Table name -> the keys to change; None values are ignored.
+        """
+        parsers = {"opening_hours": _opening_hours, "norm_sensitivity": _norm_sensitivity,
+                   "capacity": _capacity}
+        unknown = sorted(set(tables) - set(parsers))
+        if unknown:
+            raise ConfigError(f"unknown settings table(s) {unknown}; known: {sorted(parsers)}")
+        changes: dict[str, Any] = {}
+        for name, overrides in tables.items():
+            merged = {**getattr(self, name).to_table(),
+                      **{k: v for k, v in overrides.items() if v is not None}}
+            changes[name] = parsers[name](self.path, merged, self.analysis)
+        return dataclasses.replace(self, **changes)
 
     def cache_dir(self, cache_root: Path | str | None = None) -> Path:
         """Folder ``<cache>/<name>`` the fetch writes into (absolute)."""
@@ -644,6 +766,16 @@ def _parse_rule(rule: Any, key: str, path: Any) -> int:
                       f"{', '.join('next-' + d for d in _WEEKDAYS)}")
 
 
+def _clock(c: _Checker, key: str, tv: Any) -> dt.time:
+    """A local time ``HH:MM`` (or ``HH:MM:SS``, or a TOML time) of key ``key``."""
+    if isinstance(tv, dt.time):
+        return tv
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", tv) if isinstance(tv, str) else None
+    if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
+        raise c.fail(key, tv, "must be a local time HH:MM (00:00..23:59)")
+    return dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
+
+
 def _window(path: Path, name: str, table: Mapping[str, Any], fallback: Mapping[str, Any],
             prefix: str) -> TimeWindow:
     c = _Checker(path, table, prefix, _WINDOW_KEYS | (set(DEFAULT_ANALYSIS) if prefix == "analysis" else set()))
@@ -661,14 +793,7 @@ def _window(path: Path, name: str, table: Mapping[str, Any], fallback: Mapping[s
             raise c.fail("date", date, "must be a date YYYY-MM-DD")
     rule = merged.get("date_rule", DEFAULT_DATE_RULE)
     _parse_rule(rule, c.key("date_rule"), path)
-    tv = merged.get("departure_time")
-    if isinstance(tv, dt.time):
-        dep = tv
-    else:
-        m = re.fullmatch(r"(\d{1,2}):(\d{2})(?::(\d{2}))?", tv) if isinstance(tv, str) else None
-        if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
-            raise c.fail("departure_time", tv, "must be a local time HH:MM (00:00..23:59)")
-        dep = dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
+    dep = _clock(c, "departure_time", merged.get("departure_time"))
     wm = _Checker(path, {"window_minutes": merged.get("window_minutes")}, prefix,
                   {"window_minutes"}).number("window_minutes", None, 1, 24 * 60, integer=True)
     return TimeWindow(name=name, date=date, date_rule=rule, departure_time=dep, window_minutes=wm)
@@ -735,6 +860,9 @@ def _parse(raw: Mapping[str, Any], path: Path, root: Path) -> RegionConfig:
         crs=crs, buffer_km=buffer_km, bbox=bbox, inputs=inputs, analysis=analysis,
         time_windows=MappingProxyType(windows), sources=_sources(path, raw.get("sources", {})),
         path=path, root=root,
+        opening_hours=_opening_hours(path, raw.get("opening_hours", {}), analysis),
+        norm_sensitivity=_norm_sensitivity(path, raw.get("norm_sensitivity", {}), analysis),
+        capacity=_capacity(path, raw.get("capacity", {}), analysis),
     )
 
 
@@ -792,6 +920,52 @@ def _analysis(path: Path, table: Mapping[str, Any]) -> AnalysisSettings:
         cutoffs_minutes=tuple(cut_raw),
         grid_cell_m=c.number("grid_cell_m", d["grid_cell_m"], 10, 5000),
         white_spot_share=c.number("white_spot_share", d["white_spot_share"], 0, 1),
+    )
+
+
+def _opening_hours(path: Path, table: Mapping[str, Any],
+                   analysis: AnalysisSettings) -> OpeningHoursSettings:
+    d = DEFAULT_OPENING_HOURS
+    c = _Checker(path, table, "opening_hours", set(d))
+    return OpeningHoursSettings(
+        min_stay_minutes=c.number("min_stay_minutes", d["min_stay_minutes"], 0, 24 * 60,
+                                  integer=True),
+        day_departure_time=_clock(c, "day_departure_time",
+                                  c.get("day_departure_time", d["day_departure_time"])),
+        day_window_minutes=c.number("day_window_minutes", d["day_window_minutes"], 1, 24 * 60,
+                                    integer=True),
+    )
+
+
+def _norm_sensitivity(path: Path, table: Mapping[str, Any],
+                      analysis: AnalysisSettings) -> NormSensitivitySettings:
+    d = DEFAULT_NORM_SENSITIVITY
+    c = _Checker(path, table, "norm_sensitivity", set(d))
+    top = analysis.max_time_minutes
+    first = c.number("from_minutes", d["from_minutes"], 1, top, integer=True)
+    last = c.number("to_minutes", d["to_minutes"], first, top, integer=True)
+    step = c.number("step_minutes", d["step_minutes"], 1, 600, integer=True)
+    compare = c.get("compare_minutes", d["compare_minutes"])
+    if (not isinstance(compare, list) or not compare
+            or not all(isinstance(x, int) and not isinstance(x, bool) for x in compare)
+            or sorted(set(compare)) != list(compare)):
+        raise c.fail("compare_minutes", compare, "must be a list of whole minutes, ascending")
+    not_classes = [x for x in compare if x not in analysis.cutoffs_minutes]
+    if not_classes:
+        raise c.fail("compare_minutes", compare,
+                     f"{not_classes} not among analysis.cutoffs_minutes "
+                     f"{list(analysis.cutoffs_minutes)} (the map classes); add them there")
+    return NormSensitivitySettings(first, last, step, tuple(compare))
+
+
+def _capacity(path: Path, table: Mapping[str, Any], analysis: AnalysisSettings) -> CapacitySettings:
+    d = DEFAULT_CAPACITY
+    c = _Checker(path, table, "capacity", set(d))
+    half = table.get("decay_half_minutes")
+    return CapacitySettings(
+        visitors_per_week=c.number("visitors_per_week", d["visitors_per_week"], 1, 100_000),
+        decay_half_minutes=(None if half is None else
+                            c.number("decay_half_minutes", None, 1, analysis.max_time_minutes)),
     )
 
 

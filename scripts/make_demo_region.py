@@ -1061,7 +1061,7 @@ def build_addresses(grids: dict[str, tuple[list, list]]) -> dict[str, Address]:
 
 
 STEUNPUNT_COLUMNS = ("id", "name", "organisation", "address", "postcode", "city", "lat", "lon",
-                     "kind", "capacity_weight", "note")
+                     "kind", "capacity_weight", "note", "opening_hours")
 ORG_VEENSTAD = "Stichting Herstelnetwerk Veenstad (fictief)"
 ORG_HEIDELAND = "Zelfregiecentrum Heideland (fictief)"
 NOT_PINNED_NOTE = "geen vaste locatie (roulerend)"
@@ -1079,19 +1079,25 @@ def steunpunten_csv(addr: dict[str, Address], grids: dict[str, tuple[list, list]
         lon, lat = lonlat(rd(p))
         return [f"{lat:.6f}", f"{lon:.6f}"]
 
+    # Opening hours in OSM syntax: the core location also opens on Saturday, the
+    # satellites and Oosterhoeve are closed then, De Molen opens one afternoon a week;
+    # the rotating group has none (always open, but it has no location either).
     rows = [
         ["VS01", "Herstelcentrum De Veenhaven", ORG_VEENSTAD, *with_address(addr["veenhaven"]),
-         *coords(addr["veenhaven"].pos), "steunpunt", "2", "kernlocatie, vijf dagen open"],
+         *coords(addr["veenhaven"].pos), "steunpunt", "2", "kernlocatie, vijf dagen open",
+         "Mo-Fr 09:30-17:00; Sa 11:00-15:00; PH off"],
         ["VS02", "Herstelacademie Veenstad-Noord", ORG_VEENSTAD, "", "", "Veenstad",
-         *coords(noord), "satellite", "1", "alleen coordinaten bekend"],
+         *coords(noord), "satellite", "1", "alleen coordinaten bekend",
+         "Mo,We,Fr 10:00-16:00; PH off"],
         ["VS03", "Inloop De Molen", ORG_VEENSTAD, *with_address(addr["molen"]), "", "",
-         "satellite", "0.5", "open op dinsdag"],
+         "satellite", "0.5", "open op dinsdag", "Tu 13:00-17:00"],
         ["VS04", "Ontmoetingsplek Oosterhoeve", ORG_HEIDELAND,
-         *with_address(addr["oosterhoeve"]), "", "", "steunpunt", "1", ""],
+         *with_address(addr["oosterhoeve"]), "", "", "steunpunt", "1", "",
+         "Mo-Th 09:00-16:00; We 19:00-21:30"],
         ["VS05", "Zelfregiepunt Zandrecht", ORG_VEENSTAD, *with_address(addr["zandrecht"]), "",
-         "", "proposed", "1", "kandidaatlocatie, nog te toetsen"],
+         "", "proposed", "1", "kandidaatlocatie, nog te toetsen", "Tu,Th 10:00-16:00"],
         ["VS06", "Herstelwerkgroep Heideland", ORG_HEIDELAND, "", "", "Heidedorp", "", "",
-         "steunpunt", "0.5", NOT_PINNED_NOTE],
+         "steunpunt", "0.5", NOT_PINNED_NOTE, ""],
     ]
     return csv_text(STEUNPUNT_COLUMNS, rows)
 

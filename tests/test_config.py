@@ -254,3 +254,46 @@ def test_date_notices_public_and_school_holidays() -> None:
         "de analysedatum 13-07-2026 valt in de zomervakantie (schoolvakantieregio Noord, Zuid): "
         "sommige lijnen rijden dan minder vaak dan in een gewone schoolweek")
     assert date_notices(dt.date(2026, 12, 1)) == []  # the demo's Tuesday
+@pytest.mark.parametrize(
+    ("extra", "pattern"),
+    [
+        ("[opening_hours]\nmin_stay_minutes = -5\n", r"opening_hours\.min_stay_minutes = -5"),
+        ('[opening_hours]\nday_departure_time = "8 uur"\n', r"day_departure_time = '8 uur'"),
+        ("[opening_hours]\nday_window_minutes = 2000\n", r"day_window_minutes = 2000"),
+        ("[opening_hours]\nstay = 60\n", r"unknown key\(s\) opening_hours\.stay"),
+        ("[norm_sensitivity]\nto_minutes = 120\n", r"norm_sensitivity\.to_minutes = 120"),
+        ("[norm_sensitivity]\ncompare_minutes = [60, 30]\n", "ascending"),
+        ("[norm_sensitivity]\ncompare_minutes = [30, 40]\n", r"\[40\] not among analysis\.cutoffs"),
+        ("[capacity]\nvisitors_per_week = 0\n", r"capacity\.visitors_per_week = 0"),
+        ("[capacity]\ndecay_half_minutes = 200\n", r"capacity\.decay_half_minutes = 200"),
+    ],
+)
+def test_invalid_measure_settings_name_file_key_value(root: Path, extra: str, pattern: str) -> None:
+    path = _write(root / "data" / "regions", "bad", MINIMAL.format(name="bad") + extra)
+    with pytest.raises(ConfigError, match=pattern) as info:
+        load_region("bad", repo_root=root)
+    assert str(path) in str(info.value)
+
+
+def test_measure_settings_defaults_file_and_overrides(root: Path) -> None:
+    _write(root / "data" / "regions", "r", MINIMAL.format(name="r"))
+    cfg = load_region("r", repo_root=root)
+    assert cfg.opening_hours.min_stay_minutes == 60
+    assert cfg.opening_hours.day_departure_time == dt.time(8, 0)
+    assert cfg.norm_sensitivity.compare_minutes == (30, 45, 60)
+    assert cfg.capacity.visitors_per_week == 100 and cfg.decay_half_minutes == 45
+    _write(root / "data" / "regions", "s", MINIMAL.format(name="s") + (
+        '[opening_hours]\nmin_stay_minutes = 30\nday_departure_time = "09:00"\n'
+        "[capacity]\ndecay_half_minutes = 30\n"))
+    cfg = load_region("s", repo_root=root)
+    assert cfg.opening_hours.min_stay_minutes == 30 and cfg.decay_half_minutes == 30
+    changed = cfg.with_settings(opening_hours={"min_stay_minutes": 15, "day_window_minutes": None},
+                                norm_sensitivity={"compare_minutes": [30, 60]})
+    assert changed.opening_hours.min_stay_minutes == 15
+    assert changed.opening_hours.day_departure_time == dt.time(9, 0)  # kept
+    assert changed.norm_sensitivity.compare_minutes == (30, 60)
+    assert changed.capacity == cfg.capacity
+    with pytest.raises(ConfigError, match="min_stay_minutes = 'lang'"):
+        cfg.with_settings(opening_hours={"min_stay_minutes": "lang"})
+    with pytest.raises(ConfigError, match="unknown settings table"):
+        cfg.with_settings(analysis={"norm_minutes": 30})

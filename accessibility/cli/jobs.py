@@ -169,6 +169,30 @@ def whitespots_command(
         ["steunpunt", "satellite"], "--kind",
         help="Soorten locaties die meetellen (herhaalbaar): steunpunt, satelliet / location "
              "kinds that count (repeatable)."),
+    min_stay: int | None = typer.Option(
+        None, "--min-stay", help="Minuten dat een steunpunt na aankomst nog open moet zijn "
+        "(standaard 60) / minutes a steunpunt must stay open after arrival."),
+    day_start: str | None = typer.Option(
+        None, "--day-start", help="Eerste vertrek per dag van de week, HH:MM (standaard 08:00) / "
+        "first departure of the per-day analysis."),
+    day_window: int | None = typer.Option(
+        None, "--day-window", help="Vertrekvenster per dag in minuten (standaard 720) / "
+        "per-day departure window, minutes."),
+    norm_from: int | None = typer.Option(
+        None, "--norm-from", help="Normcurve vanaf (min, standaard 15) / norm curve from."),
+    norm_to: int | None = typer.Option(
+        None, "--norm-to", help="Normcurve tot en met (min, standaard 90) / norm curve up to."),
+    norm_step: int | None = typer.Option(
+        None, "--norm-step", help="Stap van de normcurve (min, standaard 5) / norm curve step."),
+    compare_norm: list[int] = typer.Option(
+        [], "--compare-norm", help="Normen om te vergelijken en te kaarten (herhaalbaar, "
+        "standaard 30 45 60) / norms to compare and map (repeatable)."),
+    visitors_per_week: float | None = typer.Option(
+        None, "--visitors-per-week", help="Capaciteit van een gemiddeld steunpunt (standaard "
+        "100) / capacity of an average steunpunt."),
+    decay_half: float | None = typer.Option(
+        None, "--decay-half", help="Reistijd (min) waarbij de afnemende capaciteitsmaat half "
+        "telt (standaard de norm) / minutes at which the decay weight is 0.5."),
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
@@ -195,18 +219,45 @@ def whitespots_command(
         kinds.append(KIND_ALIASES[k.lower()])
     _check_out(out, overwrite, lang)
     overrides = _overrides(date, departure_time, window, norm, max_time, lang)
+    settings = {
+        "opening_hours": {"min_stay_minutes": min_stay, "day_departure_time": day_start,
+                          "day_window_minutes": day_window},
+        "norm_sensitivity": {"from_minutes": norm_from, "to_minutes": norm_to,
+                             "step_minutes": norm_step, "compare_minutes": compare_norm or None},
+        "capacity": {"visitors_per_week": visitors_per_week, "decay_half_minutes": decay_half},
+    }
+
+    def job(data):
+        data.config = data.config.with_settings(**settings)
+        return run_whitespots(data, out, lang=lang, kinds=tuple(kinds), excel_csv=excel_csv)
+
     data, result = _run(region, cache_dir, online,
                         tr(lang, "witte vlekken berekenen...", "computing white spots..."),
-                        lambda data: run_whitespots(data, out, lang=lang, kinds=tuple(kinds),
-                                                    excel_csv=excel_csv),
-                        overrides=overrides, lang=lang)
+                        job, overrides=overrides, lang=lang)
     from accessibility.jobs.report_text import key_figures
+    from accessibility.outputs.report import number
 
     for label, value in key_figures(result.coverage, data.config.analysis.norm_minutes, lang):
         console.print(f"{label}: [bold]{value}[/]")
     print_frame(console, tr(lang, "Tijdvakken", "Time windows"), result.time_windows, lang,
                 ["tijdvak", "mediane_reistijd_min", "inwoners_buiten_norm",
                  "aandeel_buiten_norm_pct", "witte_vlekken"])
+    week = result.week.week.gemeenten.set_index("gemeentecode").loc["regio"]
+    cap = result.capacity.gemeenten.set_index("gemeentecode").loc["regio"]
+    days = number(week["mean_days_with_access"], 1, lang)
+    places = number(cap["capaciteit_step_per_100_epa"], 1, lang)
+    console.print(tr(lang, f"Dagen met toegang (open steunpunt binnen de norm): {days} per week",
+                     f"Days with access (open steunpunt within the norm): {days} a week"))
+    console.print(tr(lang, f"Capaciteit binnen bereik: {places} plaatsen per week per 100 EPA",
+                     f"Capacity in reach: {places} places a week per 100 people with an EPA"))
+    for row in result.norms.changes.itertuples():
+        n = int(row.niet_meer_witte_vlek)
+        console.print(tr(
+            lang,
+            f"Norm {row.norm_van:g} -> {row.norm_naar:g} min: {_plural(n, 'buurt', 'buurten')} "
+            "niet langer witte vlek",
+            f"Norm {row.norm_van:g} -> {row.norm_naar:g} min: {_plural(n, 'buurt', 'buurten')} "
+            "no longer a white spot"))
     print_warnings(console, data.warnings, lang)
     console.print(tr(lang, f"Rapport: {result.out_dir / 'rapport.html'}; tabellen: "
                            f"{result.out_dir / 'witte_vlekken.xlsx'}",

@@ -13,8 +13,10 @@ EPA estimate within each cutoff up to the norm. Outputs: an Excel workbook
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,10 +36,32 @@ from accessibility.jobs.isochrones import reach_within
 from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.metadata import write_metadata
 from accessibility.jobs.region import RegionData
-from accessibility.jobs.report_text import explanation, gemeente_names, whitespot_report
+from accessibility.jobs.report_text import (
+    capacity_section,
+    explanation,
+    gemeente_names,
+    measures_parameters,
+    norm_section,
+    opening_hours_section,
+    whitespot_report,
+)
+from accessibility.jobs.whitespot_measures import (
+    CapacityInReach,
+    NormSensitivity,
+    OpeningWeek,
+    capacity_in_reach,
+    measure_columns,
+    norm_sensitivity,
+    open_window_table,
+    opening_hours_week,
+    steunpunt_hours,
+)
 from accessibility.outputs import maps, qgis_styles, webmaps
+from accessibility.outputs.charts import plot_norm_curve
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import write_csv, write_geopackage
+from accessibility.outputs.maps import MapContext
+from accessibility.outputs.measure_maps import plot_capacity, plot_days_with_access
 from accessibility.outputs.report import write_report
 from accessibility.routing import PointLinks, TravelRequest, times_to_nearest
 from accessibility.streets import require_snapped
@@ -62,6 +86,9 @@ class WhitespotResult:
     reach: pd.DataFrame
     files: list[Path]
     seconds: dict[str, float] = field(default_factory=dict)
+    week: OpeningWeek | None = None
+    norms: NormSensitivity | None = None
+    capacity: CapacityInReach | None = None
 
 
 @dataclass
@@ -194,6 +221,16 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     t = time.perf_counter()
     reach = steunpunt_reach(data, inputs)
     timings["reach"] = time.perf_counter() - t
+    hours = steunpunt_hours(data, inputs.steunpunten)
+    week = opening_hours_week(data, inputs, hours)
+    windows = windows.merge(open_window_table(data, inputs, hours), on="tijdvak", how="left")
+    timings["opening_hours"] = time.perf_counter() - t
+    timings["opening_hours_week_routing"] = week.seconds["week_routing"]
+    t = time.perf_counter()
+    norms = norm_sensitivity(data, inputs.points, times)
+    capacity = capacity_in_reach(data, inputs, need)
+    buurten = measure_columns(buurten, week, norms, capacity)
+    timings["norms_capacity"] = time.perf_counter() - t
 
     t = time.perf_counter()
     caption = data.caption_params()
@@ -209,6 +246,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
               "steunpunten": qgis_styles.steunpunt_style()}
     files: list[Path] = []
     csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
+    measures = measure_tables(inputs, week, norms, capacity)
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
@@ -216,11 +254,12 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
         for name, frame in (("buurten.csv", buurten[BUURT_COLUMNS] if excel_csv else buurten),
                             ("gemeenten.csv", coverage.gemeenten),
                             ("need_supply.csv", need), ("time_windows.csv", windows),
-                            ("steunpunten_bereik.csv", reach)):
+                            ("steunpunten_bereik.csv", reach),
+                            *measures):
             write_csv(frame, tmp / name, excel_nl=excel_csv, lang=csv_lang)
             files.append(tmp / name)
         files.append(write_workbook(
-            workbook_sheets(data, coverage, buurten, need, windows, reach, lang),
+            workbook_sheets(data, coverage, buurten, need, windows, reach, lang, measures),
             tmp / "witte_vlekken.xlsx", lang=lang, explanation=explanation(data, lang),
             columns={BUURT_SHEET[lang]: BUURT_COLUMNS}))
         title = f"Witte vlekken – {data.config.title}"
@@ -229,18 +268,33 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
             breaks=a.cutoffs_minutes, lang=lang)
         files += [map_png, maps.vector_path(map_png, "pdf")]
+        extra = measure_figures(data, buurten, steunpunten_metric, week, norms, caption, tmp,
+                                lang, population=points_layer, context=context)
+        files.extend(extra.values())
         files.append(webmaps.whitespot_webmap(
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
             breaks=a.cutoffs_minutes, title=title, caption_params=caption, lang=lang))
+        compare = [(n, extra[f"whitespots_{n}.png"]) for n in norms.compare
+                   if n != a.norm_minutes]
+        sections = [
+            opening_hours_section(data, inputs.steunpunten, week, windows,
+                                  extra["dagen_met_toegang.png"]),
+            norm_section(data, norms, extra["normcurve.png"], compare),
+            capacity_section(data, capacity, extra["capaciteit.png"]),
+        ]
         report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
-                                  reach=reach, lang=lang)
+                                  reach=reach, lang=lang, extra_sections=sections,
+                                  extra_parameters=measures_parameters(data) if lang == "nl"
+                                  else None)
         files.append(write_report(report, tmp / "rapport.html"))
-        write_metadata(data, tmp / "metadata.json", timings=timings)
+        write_metadata(data, tmp / "metadata.json", timings=timings,
+                       **measures_metadata(data, week))
         files = [out_dir / f.name for f in files]
     timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
-    return WhitespotResult(out_dir, coverage, buurten, need, windows, reach, files, timings)
+    return WhitespotResult(out_dir, coverage, buurten, need, windows, reach, files, timings,
+                           week, norms, capacity)
 
 
 BUURT_SHEET = {"nl": "buurten", "en": "buurten"}
@@ -255,7 +309,8 @@ BUURT_COLUMNS = [
 
 def workbook_sheets(data: RegionData, coverage: CoverageResult, buurten: gpd.GeoDataFrame,
                     need: pd.DataFrame, windows: pd.DataFrame, reach: pd.DataFrame,
-                    lang: str) -> dict[str, pd.DataFrame]:
+                    lang: str, measures: Sequence[tuple[str, pd.DataFrame]] = ()
+                    ) -> dict[str, pd.DataFrame]:
     """The sheets of the white-spot workbook, named in ``lang``."""
     names = gemeente_names(data, lang)
     gemeenten = coverage.gemeenten.copy()
@@ -269,4 +324,85 @@ def workbook_sheets(data: RegionData, coverage: CoverageResult, buurten: gpd.Geo
         "per steunpunt": reach,
         "behoefte en aanbod" if nl else "need and supply": need,
         "tijdvakken" if nl else "time windows": windows,
+        **{MEASURE_SHEETS[name][0 if nl else 1]: frame for name, frame in measures},
+    }
+
+
+MEASURE_SHEETS = {
+    "opening_hours.csv": ("openingstijden", "opening hours"),
+    "week_days.csv": ("week per dag", "week by day"),
+    "week_gemeenten.csv": ("week per gemeente", "week by gemeente"),
+    "week_buurten.csv": ("week per buurt", "week by buurt"),
+    "norm_curve.csv": ("normcurve", "norm curve"),
+    "norm_status_changes.csv": ("normwissel buurten", "norm status changes"),
+    "capacity_buurten.csv": ("capaciteit per buurt", "capacity by buurt"),
+    "capacity_gemeenten.csv": ("capaciteit per gemeente", "capacity by gemeente"),
+}
+"""Workbook sheet names (nl, en) of the opening-hours, norm and capacity tables."""
+
+
+def measure_tables(inputs: CoverageInputs, week: OpeningWeek, norms: NormSensitivity,
+                   capacity: CapacityInReach) -> list[tuple[str, pd.DataFrame]]:
+    """CSV tables of the opening-hours, norm and capacity steps (file name, table)."""
+    hours = pd.DataFrame({"id": list(week.hours.ids), "name": list(inputs.steunpunten["name"]),
+                          "opening_hours": list(week.hours.expressions),
+                          **{f"open_{d:%Y-%m-%d}": week.hours.open_on(d) for d in week.dates}})
+    return [("opening_hours.csv", hours), ("week_days.csv", week.week.days),
+            ("week_gemeenten.csv", week.week.gemeenten), ("week_buurten.csv", week.week.buurten),
+            ("norm_curve.csv", norms.curve), ("norm_status_changes.csv", norms.changes),
+            ("capacity_buurten.csv", capacity.buurten),
+            ("capacity_gemeenten.csv", capacity.gemeenten)]
+
+
+def measure_figures(data: RegionData, buurten: gpd.GeoDataFrame, steunpunten: gpd.GeoDataFrame,
+                    week: OpeningWeek, norms: NormSensitivity, caption: dict, out: Path,
+                    lang: str, population: gpd.GeoDataFrame | None = None,
+                    context: MapContext | None = None) -> dict[str, Path]:
+    """Maps and chart of the extra measures, by file name (PNG; maps also as PDF)."""
+    a = data.config.analysis
+    names = data.buurten.gdf.drop_duplicates("gemeentecode").set_index("gemeentecode")
+    title = data.config.title
+    o = data.config.opening_hours
+    first = dt.datetime.combine(week.dates[0], o.day_departure_time)
+    end = first + dt.timedelta(minutes=o.day_window_minutes)
+    day_caption = {**caption, "date": f"{week.dates[0]:%d-%m} t/m {week.dates[-1]:%d-%m-%Y}",
+                   "window": f"{first:%H:%M}-{end:%H:%M} elke dag, kortste reis naar een open "
+                             f"steunpunt (min. {o.min_stay_minutes} min open)",
+                   "percentile": None}
+    figures = {
+        "dagen_met_toegang.png": plot_days_with_access(
+            buurten, steunpunten, a.norm_minutes, f"Dagen met toegang – {title}", day_caption,
+            out / "dagen_met_toegang.png", lang=lang),
+        "capaciteit.png": plot_capacity(
+            buurten, steunpunten, "capaciteit_step_per_100_epa",
+            f"Capaciteit binnen bereik – {title}", caption, out / "capaciteit.png", lang=lang),
+        "normcurve.png": plot_norm_curve(
+            norms.curve, names["gemeentenaam"].to_dict(), a.norm_minutes,
+            f"Buiten de norm bij elke norm – {title}", out / "normcurve.png",
+            synthetic=data.synthetic, lang=lang),
+    }
+    for n in norms.compare:
+        if n == a.norm_minutes:
+            continue
+        name = f"whitespots_{n}.png"
+        figures[name] = maps.plot_whitespots(
+            buurten, steunpunten, n, f"Witte vlekken bij {n} minuten – {title}",
+            {**caption, "norm_minutes": n}, out / name, whitespot_column=f"witte_vlek_{n:g}",
+            population=population, cell_size_m=a.grid_cell_m,
+            context=context if context is not None else maps.MapContext(), lang=lang)
+    return figures
+
+
+def measures_metadata(data: RegionData, week: OpeningWeek) -> dict[str, object]:
+    """Settings and counts of the extra steps, for metadata.json."""
+    c = data.config
+    return {
+        "opening_hours": {**c.opening_hours.to_table(),
+                          "n_locations": len(week.hours.ids),
+                          "n_without_hours": week.hours.n_missing,
+                          "without_hours": week.hours.missing_ids,
+                          "week": [d.isoformat() for d in week.dates]},
+        "norm_sensitivity": c.norm_sensitivity.to_table(),
+        "capacity": {**c.capacity.to_table(), "decay_half_minutes": c.decay_half_minutes,
+                     "variants": ["step (norm)", "decay (gaussian)"]},
     }

@@ -123,7 +123,7 @@ def test_whitespots_workbook_and_dutch_report(world) -> None:
     assert reach[0][:2] == ["id", "naam"] and "inwoners binnen 30 min" in reach[0]
     text = visible_text(out / "rapport.html")
     assert english_words(text) == set(), english_words(text)
-    assert "Bereik per steunpunt" in text and "(nog) niet meegenomen" in text
+    assert "Bereik per steunpunt" in text and "tellen elk steunpunt als open" in text
     assert "De Galan Groep (2024), rapport voor de IZA-werkgroep" in text
     assert "IZA-norm" not in text and "zijn dan ook open" not in text
     assert not re.search(r"\d,\d mensen", text)  # no fractional people

@@ -338,10 +338,13 @@ def test_buurten_tile_the_gemeenten(buurten: dict) -> None:
 
 
 # ------------------------------------------------------------ steunpunten, gazetteer
+NOT_PINNED = "geen vaste locatie (roulerend)"
+
+
 def test_steunpunten_schema() -> None:
     df = pd.read_csv(DEMO / "steunpunten.csv", dtype=str, keep_default_na=False)
     assert list(df.columns) == ["id", "name", "organisation", "address", "postcode", "city",
-                                "lat", "lon", "kind", "capacity_weight", "note"]
+                                "lat", "lon", "kind", "capacity_weight", "note", "opening_hours"]
     assert 4 <= len(df) <= 6 and df.id.is_unique
     assert set(df.kind) == {"steunpunt", "satellite", "proposed"}
     assert set(df.capacity_weight) == {"0.5", "1", "2"}
@@ -349,9 +352,26 @@ def test_steunpunten_schema() -> None:
     has_addr, has_xy = df.address != "", (df.lat != "") & (df.lon != "")
     assert (has_addr & ~has_xy).any() and (has_xy & ~has_addr).any()
     unpinned = df[~has_addr & ~has_xy]
-    assert list(unpinned.note) == ["geen vaste locatie (roulerend)"]
+    assert list(unpinned.note) == [NOT_PINNED]
     proposed = df[df.kind == "proposed"].iloc[0]
     assert proposed.city == "Zandrecht"
+
+
+def test_steunpunten_opening_hours() -> None:
+    from accessibility.places.opening_hours import location_hours
+
+    df = pd.read_csv(DEMO / "steunpunten.csv", dtype=str, keep_default_na=False)
+    hours = location_hours(df, DEMO / "steunpunten.csv")
+    week = [dt.date(2026, 11, 30) + dt.timedelta(days=k) for k in range(7)]
+    per_day = [hours.intervals(d, 1) for d in week]
+    pinned = [i for i, row in enumerate(df.itertuples()) if row.note != NOT_PINNED]
+    saturday = per_day[5]
+    assert sum(1 for i in pinned if not saturday[i]) >= 2  # some closed on Saturday
+    assert any(saturday[i] for i in pinned)
+    spans = {i: [s for day in per_day for s in day[i]] for i in pinned}
+    afternoon = [i for i, s in spans.items() if len(s) == 1 and s[0][0] >= 12 * 3600]
+    assert len(afternoon) == 1  # one open only one afternoon a week
+    assert hours.missing_ids == [df.id[i] for i in range(len(df)) if i not in pinned]
 
 
 def test_gazetteer_covers_every_address_and_agrees_with_coordinates() -> None:

@@ -19,7 +19,12 @@ from accessibility.jobs.check_location import run_check_location
 from accessibility.jobs.isochrones import run_isochrones
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.suggest import run_suggest
-from accessibility.jobs.whitespots import coverage_inputs, nearest_times, run_whitespots
+from accessibility.jobs.whitespots import (
+    coverage_inputs,
+    nearest_times,
+    region_coverage,
+    run_whitespots,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 HEIDEDORP = (52.6415757, 5.3947695)  # Brink 3, the sparse village without service
@@ -213,3 +218,140 @@ def test_whitespots_filtered_by_kind(demo: RegionData, whitespots, tmp_path: Pat
     assert fewer >= whitespots.coverage.region["population_beyond_norm"]
     report = (tmp_path / "ws" / "rapport.html").read_text(encoding="utf-8")
     assert "meegeteld: steunpunten)" in report
+
+
+# ------------------------------------------- opening hours, norm sensitivity, capacity
+def test_week_with_opening_hours(whitespots, demo: RegionData) -> None:
+    week = whitespots.week
+    assert [d.weekday() for d in week.dates] == list(range(7))
+    assert week.hours.n_missing == 0 and len(week.hours.ids) == 4
+    days = week.week.days[week.week.days["gemeentecode"] == "regio"].set_index("day")
+    assert days.loc["zondag", "share_beyond_norm"] == 1.0  # every steunpunt closed on Sunday
+    base = week.always_open.days.set_index(["day", "gemeentecode"])
+    opened = week.week.days.set_index(["day", "gemeentecode"])
+    assert (opened["population_beyond_norm"] >= base["population_beyond_norm"] - 1e-6).all()
+    # De Molen (Molenwijk) opens on Tuesday afternoon only: Molenwijk is better off then.
+    molen = coverage_inputs(demo).points["buurtcode"].isin(
+        demo.buurten.gdf.loc[demo.buurten.gdf["buurtnaam"].str.startswith("Molenwijk"),
+                             "buurtcode"])
+    tuesday, wednesday = week.times[1][molen.to_numpy()], week.times[2][molen.to_numpy()]
+    assert np.nanmedian(tuesday) < np.nanmedian(wednesday)
+    assert (whitespots.buurten["days_with_access"].dropna() <= 6).all()
+    windows = whitespots.time_windows.set_index("tijdvak")
+    assert windows.loc["weekday_evening", "aandeel_buiten_norm_open_pct"] == 100.0  # all shut
+    assert (windows["aandeel_buiten_norm_open_pct"]
+            >= windows["aandeel_buiten_norm_kortste_pct"] - 1e-9).all()
+
+
+def test_norm_curve_equals_separate_runs(whitespots, demo: RegionData, cache: Path) -> None:
+    import dataclasses
+
+    curve = whitespots.norms.curve
+    region = curve[curve["gemeentecode"] == "regio"].set_index("norm_minutes")
+    main = whitespots.coverage.region
+    assert region.loc[45.0, "population_beyond_norm"] == pytest.approx(main["population_beyond_norm"])
+    assert region.loc[45.0, "n_witte_vlekken"] == main["n_witte_vlekken"]
+    for norm in (30, 60):
+        config = dataclasses.replace(demo.config, analysis=dataclasses.replace(
+            demo.config.analysis, norm_minutes=norm))
+        other = RegionData(config, cache_dir=cache)
+        inputs = coverage_inputs(other)
+        alone = region_coverage(other, inputs.points, nearest_times(other, inputs))
+        for col in ("population_beyond_norm", "epa_estimate_beyond_norm", "n_witte_vlekken"):
+            assert region.loc[float(norm), col] == pytest.approx(alone.region[col]), (norm, col)
+        flags = whitespots.buurten.set_index("buurtcode")[f"witte_vlek_{norm}"]
+        expected = alone.buurten.set_index("buurtcode")["witte_vlek"]
+        assert (flags.loc[expected.index] == expected).all()
+    shares = region["share_beyond_norm"].to_numpy()
+    assert np.all(np.diff(shares) <= 1e-12)  # a looser norm never leaves more people beyond
+    changes = whitespots.norms.changes
+    assert list(changes["norm_van"]) == [30, 45] and list(changes["norm_naar"]) == [45, 60]
+
+
+def test_capacity_in_reach_redistributes_the_supply(whitespots) -> None:
+    gem = whitespots.capacity.gemeenten.set_index("gemeentecode")
+    # Every pinned steunpunt is reached by someone: the region's EPA-weighted capacity in
+    # reach equals all capacity over all EPA persons, which is the need formula's supply.
+    assert gem.loc["regio", "capaciteit_step_per_100_epa"] == pytest.approx(
+        gem.loc["regio", "aanbod_formule_per_100_epa"])
+    assert gem.loc["regio", "capaciteit_decay_per_100_epa"] == pytest.approx(
+        gem.loc["regio", "aanbod_formule_per_100_epa"])
+    buurten = whitespots.buurten.set_index("buurtnaam")
+    heidedorp = [n for n in buurten.index if "Heidedorp" in n]
+    assert (buurten.loc[heidedorp, "capaciteit_step_per_100_epa"] == 0).all()
+    assert not whitespots.capacity.unreached
+
+
+def test_measure_outputs_report_and_metadata(whitespots) -> None:
+    out = whitespots.out_dir
+    for name in ("dagen_met_toegang.png", "capaciteit.png", "normcurve.png", "whitespots_30.png",
+                 "whitespots_60.png", "week_buurten.csv", "week_days.csv", "norm_curve.csv",
+                 "capacity_buurten.csv", "capacity_gemeenten.csv", "opening_hours.csv"):
+        assert (out / name).stat().st_size > 100, name
+    report = (out / "rapport.html").read_text(encoding="utf-8")
+    for text in ("Openingstijden: bereikbaar als het open is", "Hoe gevoelig is de norm?",
+                 "Capaciteit binnen bereik", "Tu 13:00-17:00", "Normgevoeligheid",
+                 "Witte vlekken bij een norm van 30 minuten"):
+        assert text in report, text
+    assert "steunpunten zijn dan ook open" not in report
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["opening_hours"]["min_stay_minutes"] == 60
+    assert meta["opening_hours"]["n_without_hours"] == 0
+    assert meta["norm_sensitivity"]["compare_minutes"] == [30, 45, 60]
+    assert meta["capacity"]["decay_half_minutes"] == 45
+
+
+def test_whitespots_cli_settings_reach_the_metadata(tmp_path: Path, cache: Path) -> None:
+    out = tmp_path / "ws"
+    result = CliRunner().invoke(app, [
+        "whitespots", "--region", "demo", "--out", str(out), "--cache-dir", str(cache),
+        "--min-stay", "30", "--compare-norm", "30", "--compare-norm", "60",
+        "--decay-half", "30", "--norm-step", "15"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["opening_hours"]["min_stay_minutes"] == 30
+    assert meta["norm_sensitivity"]["compare_minutes"] == [30, 60]
+    assert meta["capacity"]["decay_half_minutes"] == 30
+    curve = pd.read_csv(out / "norm_curve.csv")
+    assert sorted(curve["norm_minutes"].unique()) == [15, 30, 45, 60, 75, 90]
+    bad = CliRunner().invoke(app, ["whitespots", "--region", "demo", "--out", str(tmp_path / "x"),
+                                   "--cache-dir", str(cache), "--compare-norm", "40"])
+    assert bad.exit_code == 1 and "compare_minutes" in bad.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_christmas_week_uses_holiday_hours_and_a_day_without_service_walks(
+        demo: RegionData, cache: Path) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from accessibility.jobs.whitespot_measures import (
+        day_request,
+        open_nearest_times,
+        opening_hours_week,
+        steunpunt_hours,
+    )
+
+    window = dataclasses.replace(demo.config.analysis.window, date=dt.date(2026, 12, 22))
+    config = dataclasses.replace(demo.config, analysis=dataclasses.replace(
+        demo.config.analysis, window=window))
+    xmas = RegionData(config, cache_dir=cache)
+    inputs = coverage_inputs(xmas)
+    hours = steunpunt_hours(xmas, inputs.steunpunten)
+    week = opening_hours_week(xmas, inputs, hours)
+    assert set(week.holidays) == {dt.date(2026, 12, 25), dt.date(2026, 12, 26)}
+    assert any("Eerste Kerstdag" in w for w in xmas.warnings)
+    # VS01 and VS02 close on public holidays (PH off); VS04 (Mo-Th) is shut on Friday anyway.
+    assert hours.open_on(dt.date(2026, 12, 25)) == [False, False, False, False]
+    friday = week.week.days.set_index(["day", "gemeentecode"]).loc[("vrijdag", "regio")]
+    assert friday["share_beyond_norm"] == 1.0
+    # A date outside the feed: no public transport, walking only (and a warning).
+    far = day_request(xmas, dt.date(2031, 1, 7))
+    walk, walk_all_open = open_nearest_times(xmas, inputs, hours, [far])
+    assert any("geen openbaar vervoer op 07-01-2031" in w for w in xmas.warnings)
+    assert np.isfinite(walk_all_open).any()  # people next to a steunpunt walk there
+    tuesday, _ = open_nearest_times(xmas, inputs, hours, [day_request(xmas, dt.date(2027, 1, 5))])
+    both = np.isfinite(walk[0]) & np.isfinite(tuesday[0])
+    assert both.any() and (walk[0][both] >= tuesday[0][both] - 1e-9).all()
+    assert (walk[0][both] > tuesday[0][both] + 1).any()  # the bus helps somebody
+    assert np.isnan(walk[0]).sum() > np.isnan(tuesday[0]).sum()
