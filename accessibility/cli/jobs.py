@@ -11,6 +11,7 @@ from rich.table import Table
 
 from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError
+from accessibility.routing.distributed import open_runner
 
 console = Console()
 
@@ -28,6 +29,12 @@ Lang = Annotated[str, typer.Option("--lang", help=LANG_HELP)]
 
 
 Out = Annotated[Path, typer.Option("--out", "-o", help=OUT_HELP)]
+Workers = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="Start een lokaal Dask-cluster met N workers / start a local Dask "
+                             "cluster with N workers.")]
+Scheduler = Annotated[str | None, typer.Option(
+    "--scheduler", help="Adres van een bestaand Dask-cluster (tcp://host:8786) / address of a "
+                        "running Dask scheduler.")]
 
 def _fail(err: AccessibilityError) -> None:
     print_error(console, err)
@@ -40,11 +47,16 @@ def _run(region: str, cache_dir: Path | None, online: bool, status: str, job):
     Returns the region data and the job's result; warns when the region is synthetic.
     """
     from accessibility.jobs.region import RegionData
+    from accessibility.progress import progress_enabled
 
     try:
         data = RegionData.load(region, cache_dir=cache_dir, offline=not online)
-        with console.status(status):
+        if progress_enabled():  # the stages draw their own bars with the time left
+            console.print(status)
             result = job(data)
+        else:
+            with console.status(status):
+                result = job(data)
     except AccessibilityError as err:
         _fail(err)
     if data.synthetic:
@@ -100,12 +112,18 @@ def whitespots_command(
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
     from accessibility.jobs.whitespots import run_whitespots
 
+    def job(data):
+        with open_runner(workers, scheduler) as runner:
+            return run_whitespots(data, out, lang=lang, kinds=tuple(kind), runner=runner)
+
     data, result = _run(region, cache_dir, online, "witte vlekken berekenen / computing white spots...",
-                        lambda data: run_whitespots(data, out, lang=lang, kinds=tuple(kind)))
+                        job)
     region_row = result.coverage.region
     console.print(
         f"Inwoners {region_row['population']:,.0f}; buiten de norm "
@@ -130,6 +148,8 @@ def check_location_command(
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Toets een voorgestelde locatie: wat voegt ze toe? / check what a proposed location adds."""
     import numpy as np
@@ -154,7 +174,8 @@ def check_location_command(
             frame = candidates_from_file(data, candidates)
         else:
             frame = candidate_frame([name], [name], np.array([lat]), np.array([lon]), "coordinates")
-        return run_check_location(data, frame, out, lang=lang)
+        with open_runner(workers, scheduler) as runner:
+            return run_check_location(data, frame, out, lang=lang, runner=runner)
 
     _, result = _run(region, cache_dir, online, "kandidaten doorrekenen / evaluating candidates...",
                      job)
@@ -178,6 +199,8 @@ def suggest_command(
     cache_dir: CacheDir = None,
     online: Online = False,
     lang: Lang = "nl",
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Waar helpen k nieuwe steunpunten het meest? / where do k new steunpunten help most?"""
     from accessibility.jobs.candidates import candidates_from_file
@@ -185,7 +208,9 @@ def suggest_command(
 
     def job(data):
         pool = candidates_from_file(data, candidates) if candidates is not None else None
-        return run_suggest(data, k, out, candidates=pool, method=method, lang=lang)
+        with open_runner(workers, scheduler) as runner:
+            return run_suggest(data, k, out, candidates=pool, method=method, lang=lang,
+                               runner=runner)
 
     _, result = _run(region, cache_dir, online, "locaties kiezen / choosing sites...", job)
     _print_frame(f"Voorgestelde locaties ({result.siting.method})", result.ranking)

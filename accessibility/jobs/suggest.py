@@ -29,6 +29,7 @@ from accessibility.jobs.whitespots import buurt_layer, coverage_inputs, nearest_
 from accessibility.outputs import maps
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import Report, write_report
+from accessibility.routing.distributed import Runner
 
 
 @dataclass
@@ -51,7 +52,7 @@ class SuggestResult:
 
 def run_suggest(data: RegionData, k: int, out_dir: Path, *,
                 candidates: gpd.GeoDataFrame | None = None, method: str = "auto",
-                lang: str = "nl") -> SuggestResult:
+                lang: str = "nl", runner: Runner | None = None) -> SuggestResult:
     """Choose ``k`` new sites and write the ranking, the coverage curve, a map and a report."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -63,7 +64,7 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
 
     t = time.perf_counter()
     before = nearest_times(data, inputs)
-    times = candidate_times(data, inputs, checked)
+    times = candidate_times(data, inputs, checked, before, runner).dense()
     timings["routing"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -35,6 +35,7 @@ from accessibility.outputs import maps, webmaps
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import write_report
 from accessibility.routing import PointLinks, TravelRequest, times_to_nearest
+from accessibility.routing.distributed import Runner
 from accessibility.streets import require_snapped
 
 log = logging.getLogger(__name__)
@@ -109,17 +110,30 @@ def _window_order(name: str) -> tuple[int, str]:
     return (known.index(name) if name in known else len(known), name)
 
 
-def time_window_table(data: RegionData, inputs: CoverageInputs,
-                      main_times: np.ndarray) -> pd.DataFrame:
+def _window_times(shared: tuple, request: TravelRequest) -> np.ndarray:
+    """Minutes to the nearest steunpunt for one request (one task of the window sweep)."""
+    network, origins, targets = shared
+    return times_to_nearest(network, origins, targets, [np.arange(targets.n_points)], request)[0]
+
+
+def time_window_table(data: RegionData, inputs: CoverageInputs, main_times: np.ndarray,
+                      runner: Runner | None = None) -> pd.DataFrame:
     """Region coverage for each of the region's time windows.
 
     ``main_times`` are the times of the main analysis window; a time window with
-    the same parameters reuses them instead of routing again.
+    the same parameters reuses them instead of routing again. The other
+    windows are one task each for ``runner`` (a Dask cluster, or this process).
     """
+    names = sorted(data.config.time_windows, key=_window_order)
+    requests = {name: data.with_window(name) for name in names}
+    todo = list(dict.fromkeys(r for r in requests.values() if r != data.request))
+    shared = (data.network, inputs.origins, inputs.targets)
+    routed = (runner or Runner()).map(_window_times, shared, todo, "tijdvakken / time windows")
+    times_of = dict(zip(todo, routed, strict=True))
     rows = []
-    for name in sorted(data.config.time_windows, key=_window_order):
-        request = data.with_window(name)
-        times = main_times if request == data.request else nearest_times(data, inputs, request)
+    for name in names:
+        request = requests[name]
+        times = main_times if request == data.request else times_of[request]
         cov = region_coverage(data, inputs.points, times)
         region = cov.region
         rows.append({
@@ -136,7 +150,8 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
 
 
 def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
-                   kinds: tuple[str, ...] = EXISTING_KINDS) -> WhitespotResult:
+                   kinds: tuple[str, ...] = EXISTING_KINDS,
+                   runner: Runner | None = None) -> WhitespotResult:
     """Compute coverage, white spots and need vs supply; write tables, maps and the report."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -155,7 +170,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     buurten = buurt_layer(data, coverage)
     timings["analysis"] = time.perf_counter() - t
     t = time.perf_counter()
-    windows = time_window_table(data, inputs, times)
+    windows = time_window_table(data, inputs, times, runner)
     timings["time_windows"] = time.perf_counter() - t
 
     t = time.perf_counter()
