@@ -77,7 +77,8 @@ CACHE_FILES = {"osm": "osm.pbf", "gtfs": "gtfs.zip", "buurten": "buurten.gpkg",
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TOP_KEYS = {"name", "title", "synthetic", "gemeenten", "province", "crs", "buffer_km", "bbox",
              "inputs", "analysis", "time_windows", "sources"}
-_INPUT_KEYS = {"osm", "gtfs", "buurten", "locations", "geocode_cache", "prevalence"}
+_INPUT_KEYS = {"osm", "gtfs", "buurten", "locations", "geocode_cache", "prevalence",
+               "gemeente_regions"}
 _WINDOW_KEYS = {"date", "date_rule", "departure_time", "window_minutes"}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _GEMEENTE_RE = re.compile(r"^GM\d{4}$")
@@ -340,6 +341,7 @@ class Inputs:
     locations: str | None = None
     geocode_cache: str | None = None
     prevalence: str | None = None
+    gemeente_regions: str | None = None
 
 
 @dataclass(frozen=True)
@@ -360,6 +362,9 @@ class ResolvedInputs:
         JSON cache of geocoded addresses.
     prevalence : Path or None
         EPA prevalence table.
+    gemeente_regions : Path or None
+        Gemeente -> province / GGD region table; the white-spot job then also
+        writes tables per province and GGD region.
     """
 
     osm: Path
@@ -368,6 +373,7 @@ class ResolvedInputs:
     locations: Path | None
     geocode_cache: Path
     prevalence: Path | None
+    gemeente_regions: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -453,6 +459,7 @@ class RegionConfig:
             locations=local(self.inputs.locations),
             geocode_cache=cached("geocode_cache"),
             prevalence=local(self.inputs.prevalence),
+            gemeente_regions=local(self.inputs.gemeente_regions),
         )
 
     def analysis_date(
@@ -673,6 +680,7 @@ def _parse(raw: Mapping[str, Any], path: Path, root: Path) -> RegionConfig:
         locations=inp.string("locations"),
         geocode_cache=inp.string("geocode_cache"),
         prevalence=inp.string("prevalence"),
+        gemeente_regions=inp.string("gemeente_regions"),
     )
     if synthetic:
         missing = [k for k in ("osm", "gtfs", "buurten") if not getattr(inputs, k)]

@@ -20,6 +20,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from accessibility.analysis.areas import area_tables, read_gemeente_regions
 from accessibility.analysis.coverage import (
     CoverageResult,
     assign_gemeente,
@@ -182,8 +183,13 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
              "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg"))
-        for name, frame in (("buurten.csv", buurten), ("gemeenten.csv", coverage.gemeenten),
-                            ("need_supply.csv", need), ("time_windows.csv", windows)):
+        tables = [("buurten.csv", buurten), ("gemeenten.csv", coverage.gemeenten),
+                  ("need_supply.csv", need), ("time_windows.csv", windows)]
+        if data.inputs.gemeente_regions is not None:
+            regions = read_gemeente_regions(data.inputs.gemeente_regions)
+            tables += [(f"{level}.csv", table) for level, table
+                       in area_tables(coverage, regions).items() if level != "gemeenten"]
+        for name, frame in tables:
             write_csv(frame, tmp / name)
             files.append(tmp / name)
         title = f"Witte vlekken – {data.config.title}"
