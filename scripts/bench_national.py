@@ -67,7 +67,7 @@ X0, X1, Y0, Y1 = 13_000.0, 278_000.0, 306_000.0, 620_000.0  # Dutch extent, RD N
 N_TOWNS = 2600
 N_GEMEENTEN = 342
 N_STEUNPUNTEN = 278
-TILE_BLOCKS = 9  # buurt = 9 x 9 blocks (540 m)
+TILE_BLOCKS = 10  # buurt = 10 x 10 blocks (600 m)
 PEOPLE_PER_HA = 52.0
 DATE = "20261201"  # a Tuesday: the analysis day
 SEED = 20241001
@@ -109,7 +109,7 @@ def plan_towns(scale: float) -> Towns:
     """All towns of the full extent (seeded, non-overlapping), then those inside the scale's part."""
     rng = np.random.default_rng(SEED)
     rank = np.arange(1, N_TOWNS + 1)
-    k_all = np.maximum(10, np.round(240 * rank ** -0.42)).astype(np.int64)
+    k_all = np.maximum(10, np.round(250 * rank ** -0.42)).astype(np.int64)
     ni = int((X1 - X0) / STEP_M)
     nj = int((Y1 - Y0) / STEP_M)
     cell = RURAL_EVERY  # occupancy grid in lattice steps

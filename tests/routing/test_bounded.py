@@ -72,3 +72,26 @@ def test_bounded_equals_unbounded(demo: RegionData, name: str) -> None:
     assert everything.point.size == np.isfinite(unbounded).sum() > 100
     assert bounded.point.size < everything.point.size
     assert bounded.row(cands.n_points - 1)[0].size == 0  # the off-street candidate reaches nobody
+
+
+def test_link_cache_returns_the_same_links(demo: RegionData, tmp_path) -> None:
+    from accessibility.routing.link_cache import cached_link_points
+
+    request = demo.request
+    points = demo.population.gdf.iloc[:300]
+    lat, lon = points["lat"].to_numpy(), points["lon"].to_numpy()
+    fresh = link_points(demo.network, lat, lon, request, "access")
+    first = cached_link_points(demo.network, lat, lon, request, "access", tmp_path)
+    assert len(list(tmp_path.glob("links-*.npz"))) == 1
+    again = cached_link_points(demo.network, lat, lon, request, "access", tmp_path)
+    shorter = cached_link_points(demo.network, lat, lon,
+                                 request.replace(max_time_walking=dt.timedelta(minutes=5)),
+                                 "access", tmp_path)
+    assert len(list(tmp_path.glob("links-*.npz"))) == 2  # another limit, another file
+    for links in (first, again):
+        for name in ("stop_ptr", "stop_index", "stop_seconds"):
+            np.testing.assert_array_equal(getattr(links, name), getattr(fresh, name))
+        np.testing.assert_array_equal(links.snap.node_a, fresh.snap.node_a)
+        np.testing.assert_array_equal(links.snap.offset_m, fresh.snap.offset_m)
+        assert links.snap.max_distance_m == fresh.snap.max_distance_m
+    assert shorter.stop_index.size < fresh.stop_index.size
