@@ -5,13 +5,18 @@ Opening a candidate site changes a point's travel time to
 the candidate takes at most ``max_time`` and less than ``before``, so a
 candidate needs no evaluation of the whole region. Per candidate this module
 
-1. runs the backward profile search from the candidate
-   (:func:`~accessibility.routing.profile.profile_scan`, unchanged) and takes,
-   per stop, the shortest profile entry ``D(s) = min(arrival - ready)``;
-2. bounds every point from below, without evaluating a departure minute:
+1. bounds the time from every stop to the candidate from below (a Dijkstra
+   on the stops: shortest rides, walking transfers, no waiting) and drops the
+   connections from stops that cannot reach it within ``max_time``: they
+   could only make profile entries longer than ``max_time``;
+2. runs the backward profile search from the candidate over the remaining
+   connections (:func:`~accessibility.routing.profile.profile_scan`,
+   unchanged) and takes, per stop, the shortest profile entry
+   ``D(s) = min(arrival - ready)``;
+3. bounds every point from below, without evaluating a departure minute:
    ``LB(p) = min(walk-only time, min_s walk(p, s) + D(s))`` over the point's
    access stops (every percentile of the per-minute times is at least that);
-3. evaluates exactly (:func:`~accessibility.routing.profile.evaluate_points`,
+4. evaluates exactly (:func:`~accessibility.routing.profile.evaluate_points`,
    the same kernel :func:`~accessibility.routing.nearest.times_to_nearest`
    uses) only the points with ``LB(p) <= max_time`` and ``LB(p) < before(p)``.
 
@@ -73,6 +78,10 @@ class BoundedContext:
         Longest trip and the index of the request's percentile among the
         sorted per-minute times.
     wait_at_origin : bool
+    stop_graph : tuple of numpy.ndarray
+        ``(ptr, from_stop, seconds)``: for each stop the stops that lead to it
+        by one ride (the shortest ride of the window's connections) or one
+        walking transfer; reversed CSR rows for :func:`_stop_lower_bounds`.
     """
 
     connections: tuple[np.ndarray, ...]
@@ -86,6 +95,7 @@ class BoundedContext:
     max_seconds: int
     rank: int
     wait_at_origin: bool
+    stop_graph: tuple[np.ndarray, ...] = ()
 
     @property
     def n_points(self) -> int:
@@ -192,6 +202,7 @@ def bounded_context(network: TransportNetwork, origins: PointLinks, request: Tra
         before_s = np.where(np.isnan(b), UNREACHABLE, np.rint(np.nan_to_num(b) * 60.0)
                             ).astype(np.int64)
     return BoundedContext(
+        stop_graph=_reverse_stop_graph(conns, transfers, timetable.n_stops),
         connections=tuple(np.ascontiguousarray(a) for a in conns),
         n_stops=timetable.n_stops, n_trips=timetable.n_trips, transfers=transfers,
         departures=departures,
@@ -203,6 +214,88 @@ def bounded_context(network: TransportNetwork, origins: PointLinks, request: Tra
         rank=nearest_rank_index(len(departures), request.percentile),
         wait_at_origin=bool(request.wait_at_origin),
     )  # fmt: skip
+
+
+def _reverse_stop_graph(conns: tuple[np.ndarray, ...], transfers: tuple[np.ndarray, ...],
+                        n_stops: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rides (shortest of the window per stop pair) and transfers, as CSR rows by target stop."""
+    dep, arr, frm, to = conns[0], conns[1], conns[2], conns[3]
+    t_ptr, t_to, t_sec = transfers[0], transfers[1], transfers[2]
+    t_from = np.repeat(np.arange(n_stops, dtype=np.int64), np.diff(t_ptr))
+    src = np.concatenate([frm.astype(np.int64), t_from])
+    dst = np.concatenate([to.astype(np.int64), t_to.astype(np.int64)])
+    sec = np.concatenate([(arr - dep).astype(np.int64), t_sec.astype(np.int64)])
+    order = np.lexsort((sec, src, dst))
+    src, dst, sec = src[order], dst[order], sec[order]
+    first = np.ones(len(src), dtype=bool)
+    first[1:] = (src[1:] != src[:-1]) | (dst[1:] != dst[:-1])
+    src, dst, sec = src[first], dst[first], sec[first]
+    ptr = np.zeros(n_stops + 1, dtype=np.int64)
+    np.cumsum(np.bincount(dst, minlength=n_stops), out=ptr[1:])
+    return ptr, src, sec
+
+
+@njit(cache=True)
+def _stop_lower_bounds(ptr: np.ndarray, from_stop: np.ndarray, seconds: np.ndarray,
+                       source: np.ndarray, source_seconds: np.ndarray, limit: int) -> np.ndarray:
+    """Per stop, a lower bound of the time to the candidate (Dijkstra on the stop graph).
+
+    Rides count their shortest in-vehicle time, waits count nothing, so no
+    trip from a stop can be faster. UNREACHABLE beyond ``limit`` seconds.
+    """
+    n = len(ptr) - 1
+    dist = np.full(n, UNREACHABLE, dtype=np.int64)
+    heap_d = np.empty(len(from_stop) + len(source) + 1, dtype=np.int64)
+    heap_s = np.empty(len(from_stop) + len(source) + 1, dtype=np.int64)
+    size = 0
+    for i in range(len(source)):
+        s = source[i]
+        if source_seconds[i] < dist[s] and source_seconds[i] <= limit:
+            dist[s] = source_seconds[i]
+            heap_d[size] = dist[s]
+            heap_s[size] = s
+            size += 1
+            j = size - 1  # sift up
+            while j > 0 and heap_d[(j - 1) // 2] > heap_d[j]:
+                p = (j - 1) // 2
+                heap_d[p], heap_d[j] = heap_d[j], heap_d[p]
+                heap_s[p], heap_s[j] = heap_s[j], heap_s[p]
+                j = p
+    while size > 0:
+        d = heap_d[0]
+        v = heap_s[0]
+        size -= 1
+        heap_d[0] = heap_d[size]
+        heap_s[0] = heap_s[size]
+        j = 0  # sift down
+        while True:
+            c = 2 * j + 1
+            if c >= size:
+                break
+            if c + 1 < size and heap_d[c + 1] < heap_d[c]:
+                c += 1
+            if heap_d[c] >= heap_d[j]:
+                break
+            heap_d[c], heap_d[j] = heap_d[j], heap_d[c]
+            heap_s[c], heap_s[j] = heap_s[j], heap_s[c]
+            j = c
+        if d > dist[v]:
+            continue
+        for e in range(ptr[v], ptr[v + 1]):
+            u = from_stop[e]
+            nd = d + seconds[e]
+            if nd < dist[u] and nd <= limit:
+                dist[u] = nd
+                heap_d[size] = nd
+                heap_s[size] = u
+                size += 1
+                j = size - 1
+                while j > 0 and heap_d[(j - 1) // 2] > heap_d[j]:
+                    p = (j - 1) // 2
+                    heap_d[p], heap_d[j] = heap_d[j], heap_d[p]
+                    heap_s[p], heap_s[j] = heap_s[j], heap_s[p]
+                    j = p
+    return dist
 
 
 def candidate_legs(network: TransportNetwork, origins: PointLinks, candidates: PointLinks,
@@ -326,8 +419,15 @@ def evaluate_candidate(ctx: BoundedContext, legs: CandidateLegs) -> tuple[np.nda
     """
     egress = np.full(ctx.n_stops, UNREACHABLE, dtype=np.int64)
     np.minimum.at(egress, legs.egress_stop, legs.egress_seconds)
+    # Connections from stops that cannot reach the candidate within max_time
+    # (less the board slack) only make profile entries no point can use.
+    lower = _stop_lower_bounds(*ctx.stop_graph, np.asarray(legs.egress_stop, dtype=np.int64),
+                               np.asarray(legs.egress_seconds, dtype=np.int64),
+                               ctx.max_seconds - BOARD_SLACK_SECONDS)
+    useful = lower[ctx.connections[2]] < UNREACHABLE
+    connections = tuple(a[useful] for a in ctx.connections)
     prof_ptr, prof_len, entries = profile_scan(
-        *ctx.connections, ctx.n_stops, ctx.n_trips, egress, *ctx.transfers, BOARD_SLACK_SECONDS)
+        *connections, ctx.n_stops, ctx.n_trips, egress, *ctx.transfers, BOARD_SLACK_SECONDS)
     shortest = _shortest_entry(prof_ptr, prof_len, entries)
     lower = np.full(ctx.n_points, UNREACHABLE, dtype=np.int64)
     points, direct = _points_to_evaluate(
