@@ -541,6 +541,7 @@ def run(root: Path, scale: float, cold: bool, n_candidates: int, workers: int | 
 
         shutil.rmtree(cache)
     stages: dict[str, dict[str, float]] = {}
+    load_start = os.getloadavg()
     t_all = time.perf_counter()
 
     def stage(name: str, fn):
@@ -574,7 +575,7 @@ def run(root: Path, scale: float, cold: bool, n_candidates: int, workers: int | 
             map_chunks=None if workers is None else runner.map))
     result = {
         "scale": scale, "cold": cold, "from_cache": network.from_cache,
-        "workers": workers, "load": os.getloadavg(),
+        "workers": workers, "load_start": load_start, "load_end": os.getloadavg(),
         "street_nodes": network.streets.n_nodes, "stops": network.n_stops,
         "stop_times_day": int(len(network.timetable(data.request.date).arrival)),
         "buurten": len(data.buurten.gdf), "points": int(inputs.origins.n_points),
@@ -593,10 +594,10 @@ def run(root: Path, scale: float, cold: bool, n_candidates: int, workers: int | 
 
 
 def _outputs(data, inputs, times, coverage, out_dir: Path) -> None:
-    """The files of a white-spot run: GeoPackage, CSV tables, the map, tables per area."""
+    """The files of a white-spot run: GeoPackage, CSV tables, the map, the web map, area tables."""
     from accessibility.analysis.areas import area_tables, read_gemeente_regions
     from accessibility.jobs.whitespots import buurt_layer
-    from accessibility.outputs import maps
+    from accessibility.outputs import maps, webmaps
     from accessibility.outputs.files import write_csv, write_geopackage
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -609,6 +610,9 @@ def _outputs(data, inputs, times, coverage, out_dir: Path) -> None:
         write_csv(table, out_dir / f"{level}.csv")
     maps.plot_whitespots(buurten, steunpunten, data.config.analysis.norm_minutes,
                          data.config.title, data.caption_params(), out_dir / "whitespots.png")
+    webmaps.whitespot_webmap(buurten, steunpunten, out_dir / "whitespots.html",
+                             norm_minutes=data.config.analysis.norm_minutes,
+                             title=data.config.title, caption_params=data.caption_params())
 
 
 # --------------------------------------------------------------------------- report
@@ -627,7 +631,7 @@ def report(root: Path, plot: Path | None) -> None:
     if not results:
         sys.exit(f"no results under {root}; run `bench_national.py run` first")
     head = ["scale", "run", "street nodes", "stops", "stop_times", "points",
-            *STAGE_NAMES, "total s", "peak GiB", "cand/s"]
+            *STAGE_NAMES, "total s", "peak GiB", "cand/s", "load (1 min)"]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
     for r in results:
@@ -636,7 +640,8 @@ def report(root: Path, plot: Path | None) -> None:
                  f"{r['points']:,}",
                  *(f"{r['stages'][s]['seconds']:.1f}" for s in STAGE_NAMES),
                  f"{r['white_spot_total_s']:.0f}", f"{r['peak_gib']:.1f}",
-                 f"{r['candidates_per_s']:.1f}"]
+                 f"{r['candidates_per_s']:.1f}",
+                 f"{r['load_start'][0]:.1f}-{r['load_end'][0]:.1f}"]
         print("| " + " | ".join(cells) + " |")
     if plot is None:
         return
