@@ -95,7 +95,8 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _TOP_KEYS = {"name", "title", "synthetic", "gemeenten", "province", "crs", "buffer_km", "bbox",
              "inputs", "analysis", "time_windows", "sources", "opening_hours",
              "norm_sensitivity", "capacity"}
-_INPUT_KEYS = {"osm", "gtfs", "buurten", "locations", "geocode_cache", "prevalence"}
+_INPUT_KEYS = {"osm", "gtfs", "buurten", "locations", "geocode_cache", "prevalence",
+               "gemeente_regions"}
 _WINDOW_KEYS = {"date", "date_rule", "departure_time", "window_minutes"}
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _GEMEENTE_RE = re.compile(r"^GM\d{4}$")
@@ -455,6 +456,7 @@ class Inputs:
     locations: str | None = None
     geocode_cache: str | None = None
     prevalence: str | None = None
+    gemeente_regions: str | None = None
 
 
 @dataclass(frozen=True)
@@ -475,6 +477,9 @@ class ResolvedInputs:
         JSON cache of geocoded addresses.
     prevalence : Path or None
         EPA prevalence table.
+    gemeente_regions : Path or None
+        Gemeente -> province / GGD region table; the white-spot job then also
+        writes tables per province and GGD region.
     """
 
     osm: Path
@@ -483,6 +488,7 @@ class ResolvedInputs:
     locations: Path | None
     geocode_cache: Path
     prevalence: Path | None
+    gemeente_regions: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -598,6 +604,7 @@ class RegionConfig:
             locations=local(self.inputs.locations),
             geocode_cache=cached("geocode_cache"),
             prevalence=local(self.inputs.prevalence),
+            gemeente_regions=local(self.inputs.gemeente_regions),
         )
 
     def analysis_date(
@@ -829,6 +836,7 @@ def _parse(raw: Mapping[str, Any], path: Path, root: Path) -> RegionConfig:
         locations=inp.string("locations"),
         geocode_cache=inp.string("geocode_cache"),
         prevalence=inp.string("prevalence"),
+        gemeente_regions=inp.string("gemeente_regions"),
     )
     if synthetic:
         missing = [k for k in ("osm", "gtfs", "buurten") if not getattr(inputs, k)]

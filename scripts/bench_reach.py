@@ -10,7 +10,9 @@ reported separately):
   hexgrid cells as population points, 5 points of interest as steunpunten,
   departure 2019-05-13 14:00);
 * candidates per second: one more backward search per candidate, evaluated at
-  the same population points (what check-location and suggest do);
+  all population points (the unbounded search), and the bounded search
+  check-location and suggest use (only the points a candidate can change,
+  ``accessibility.routing.bounded``), with the same ``after`` times;
 * the ratio to the RAPTOR engine doing the same job as an origins x
   destinations matrix followed by a minimum (the r5py way).
 
@@ -40,6 +42,7 @@ from accessibility.routing import (
     times_to_nearest,
     travel_time_arrays,
 )
+from accessibility.routing.bounded import bounded_candidate_times
 
 DEFAULT_SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 POA_STEUNPUNTEN = ["public_market", "santa_casa_hospital", "farrapos_station",
@@ -58,11 +61,17 @@ def bench(name: str, network, params: TravelRequest, pts_lat, pts_lon, tgt_lat, 
     targets = link_points(network, tgt_lat, tgt_lon, params, "egress")
     group = [np.arange(len(tgt_lat))]
     times_to_nearest(network, origins, targets, group, params)  # warm (numba, timetable)
-    times, t_cov = _timed(lambda: times_to_nearest(network, origins, targets, group, params))
+    times, t_cov = _timed(lambda: times_to_nearest(network, origins, targets, group, params)[0])
     singles = [np.array([i]) for i in range(len(tgt_lat))]
-    _, t_cand = _timed(lambda: times_to_nearest(network, origins, targets, singles, params))
+    unbounded, t_cand = _timed(lambda: times_to_nearest(network, origins, targets, singles, params))
+    bounded_candidate_times(network, origins, targets, params, times)  # warm (numba)
+    bounded, t_bounded = _timed(
+        lambda: bounded_candidate_times(network, origins, targets, params, times))
+    for j in range(len(singles)):  # the same times after opening each candidate
+        np.testing.assert_array_equal(bounded.after(times, j), np.fmin(times, unbounded[j]))
     row = {"case": name, "points": len(pts_lat), "steunpunten": len(tgt_lat),
            "link_s": t_link, "coverage_s": t_cov, "candidates_per_s": len(singles) / t_cand,
+           "bounded_candidates_per_s": len(singles) / t_bounded,
            "reachable_share": float(np.mean(~np.isnan(times)))}
     if raptor:
         def matrix():

@@ -297,3 +297,31 @@ def test_measure_settings_defaults_file_and_overrides(root: Path) -> None:
         cfg.with_settings(opening_hours={"min_stay_minutes": "lang"})
     with pytest.raises(ConfigError, match="unknown settings table"):
         cfg.with_settings(analysis={"norm_minutes": 30})
+@pytest.mark.parametrize("name", available_regions())
+def test_every_shipped_region_is_valid(name: str) -> None:
+    """Each region file loads, its local inputs exist and real regions can be fetched."""
+    cfg = load_region(name)
+    assert cfg.name == name and cfg.gemeenten
+    inputs = cfg.resolve_inputs()
+    for path in (inputs.locations, inputs.prevalence, inputs.gemeente_regions):
+        assert path is None or path.is_file(), path
+    if cfg.synthetic:
+        assert inputs.osm.is_file() and all(p.exists() for p in inputs.gtfs)
+    else:
+        assert cfg.sources.gtfs_url.startswith("https://") and cfg.sources.osm_urls
+        assert inputs.locations is not None
+    assert set(cfg.time_windows) >= {"weekday_daytime", "weekday_evening", "saturday"}
+
+
+def test_shipped_national_region() -> None:
+    import csv
+
+    cfg = load_region("nederland")
+    inputs = cfg.resolve_inputs()
+    with open(inputs.gemeente_regions, encoding="utf-8") as fh:
+        table = [row["gemeentecode"] for row in csv.DictReader(fh)]
+    assert sorted(cfg.gemeenten) == sorted(table) and len(table) == 342
+    with open(inputs.locations, encoding="utf-8") as fh:
+        assert len(list(csv.DictReader(fh))) == 278
+    assert cfg.sources.osm_urls == ("https://download.geofabrik.de/europe/netherlands-latest.osm.pbf",)
+    assert cfg.analysis.grid_cell_m == 100 and cfg.analysis.max_time_walking_minutes == 30

@@ -19,6 +19,7 @@ from rich.console import Console
 from accessibility.cli import app, print_error
 from accessibility.cli.output import geocode_hints, print_frame, print_warnings, tr
 from accessibility.errors import AccessibilityError, GeocodeError
+from accessibility.routing.distributed import open_runner
 
 console = Console()
 
@@ -51,6 +52,12 @@ Norm = Annotated[int | None, typer.Option("--norm", min=1, help=NORM_HELP)]
 MaxTime = Annotated[int | None, typer.Option("--max-time", min=1, help=MAX_TIME_HELP)]
 ExcelCsv = Annotated[bool, typer.Option("--excel-csv", help=EXCEL_CSV_HELP)]
 Overwrite = Annotated[bool, typer.Option("--overwrite", help=OVERWRITE_HELP)]
+Workers = Annotated[int | None, typer.Option(
+    "--workers", min=1, help="Start een lokaal Dask-cluster met N workers / start a local Dask "
+                             "cluster with N workers.")]
+Scheduler = Annotated[str | None, typer.Option(
+    "--scheduler", help="Adres van een bestaand Dask-cluster (tcp://host:8786) / address of a "
+                        "running Dask scheduler.")]
 
 
 def _fail(err: AccessibilityError, lang: str = "nl") -> None:
@@ -100,12 +107,17 @@ def _run(region: str, cache_dir: Path | None, online: bool, status: str, job, *,
     Returns the region data and the job's result; warns when the region is synthetic.
     """
     from accessibility.jobs.region import RegionData
+    from accessibility.progress import progress_enabled
 
     try:
         data = RegionData.load(region, cache_dir=cache_dir, offline=not online,
                                overrides=overrides)
-        with console.status(status):
+        if progress_enabled():  # the stages draw their own bars with the time left
+            console.print(status)
             result = job(data)
+        else:
+            with console.status(status):
+                result = job(data)
     except AccessibilityError as err:
         _fail(err, lang)
     if data.synthetic:
@@ -203,6 +215,8 @@ def whitespots_command(
     max_time: MaxTime = None,
     excel_csv: ExcelCsv = False,
     overwrite: Overwrite = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Witte vlekken per buurt, EPA-schatting, behoefte en aanbod, rapport / white spots and report."""
     from accessibility.jobs.whitespots import run_whitespots
@@ -229,7 +243,9 @@ def whitespots_command(
 
     def job(data):
         data.config = data.config.with_settings(**settings)
-        return run_whitespots(data, out, lang=lang, kinds=tuple(kinds), excel_csv=excel_csv)
+        with open_runner(workers, scheduler) as runner:
+            return run_whitespots(data, out, lang=lang, kinds=tuple(kinds), excel_csv=excel_csv,
+                                  runner=runner)
 
     data, result = _run(region, cache_dir, online,
                         tr(lang, "witte vlekken berekenen...", "computing white spots..."),
@@ -321,6 +337,8 @@ def check_location_command(
     max_time: MaxTime = None,
     excel_csv: ExcelCsv = False,
     overwrite: Overwrite = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Toets een voorgestelde locatie: wat voegt ze toe? / check what a proposed location adds.
 
@@ -355,7 +373,9 @@ def check_location_command(
             frame = candidates_from_file(data, candidates)
         else:
             frame = _coordinate_candidate(lat, lon, x, y, label, lang)
-        return run_check_location(data, frame, folder, lang=lang, excel_csv=excel_csv)
+        with open_runner(workers, scheduler) as runner:
+            return run_check_location(data, frame, folder, lang=lang, excel_csv=excel_csv,
+                                      runner=runner)
 
     data, result = _run(region, cache_dir, online,
                         tr(lang, "kandidaten doorrekenen...", "evaluating candidates..."),
@@ -414,6 +434,8 @@ def suggest_command(
     max_time: MaxTime = None,
     excel_csv: ExcelCsv = False,
     overwrite: Overwrite = False,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """Waar helpen nieuwe steunpunten het meest? / where do new steunpunten help most?"""
     from accessibility.jobs.candidates import candidates_from_file
@@ -430,8 +452,10 @@ def suggest_command(
         pool = candidates_from_file(data, candidates) if candidates is not None else None
         reverse = (PdokGeocoder(base_url=data.config.sources.locatieserver_url,
                                 cache=GeocodeCache(data.inputs.geocode_cache)) if online else None)
-        return run_suggest(data, k, out, candidates=pool, method=method, lang=lang,
-                           min_gain=gain, excel_csv=excel_csv, reverse_geocoder=reverse)
+        with open_runner(workers, scheduler) as runner:
+            return run_suggest(data, k, out, candidates=pool, method=method, lang=lang,
+                               min_gain=gain, excel_csv=excel_csv, reverse_geocoder=reverse,
+                               runner=runner)
 
     data, result = _run(region, cache_dir, online,
                         tr(lang, "locaties kiezen...", "choosing sites..."), job,

@@ -48,7 +48,8 @@ from accessibility.outputs.bands import isochrone_bands
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import slug, write_csv, write_geopackage
 from accessibility.outputs.report import Report, write_report
-from accessibility.routing import times_to_nearest
+from accessibility.routing.bounded import CandidateTimes, bounded_candidate_times
+from accessibility.routing.distributed import Runner
 
 
 @dataclass
@@ -79,10 +80,19 @@ class CheckResult:
         return len(self.outcomes) / max(self.seconds["routing"], 1e-9)
 
 
-def candidate_times(data: RegionData, inputs, checked: CandidateCheck) -> np.ndarray:
-    """Minutes from every population point to each candidate, shape (n_candidates, n_points)."""
-    groups = [np.array([i]) for i in range(len(checked.valid))]
-    return times_to_nearest(data.network, inputs.origins, checked.links, groups, data.request)
+def candidate_times(data: RegionData, inputs, checked: CandidateCheck, before: np.ndarray,
+                    runner: Runner | None = None) -> CandidateTimes:
+    """Minutes from the population points to each candidate, where it beats ``before``.
+
+    Bounded searches (:mod:`accessibility.routing.bounded`): each candidate
+    evaluates only the points it can reach within ``max_time`` faster than
+    ``before``; ``result.after(before, i)`` equals the unbounded
+    ``fmin(before, times_to_nearest(...))``. ``runner`` spreads the candidates
+    over a Dask cluster.
+    """
+    return bounded_candidate_times(
+        data.network, inputs.origins, checked.links, data.request, before,
+        map_chunks=None if runner is None else runner.map)
 
 
 def outcome_table(outcomes: list[CandidateOutcome], lang: str = "nl") -> pd.DataFrame:
@@ -122,12 +132,14 @@ def candidate_record(row: pd.Series) -> dict:
 
 
 def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: Path, *,
-                       lang: str = "nl", excel_csv: bool = False) -> CheckResult:
+                       lang: str = "nl", excel_csv: bool = False,
+                       runner: Runner | None = None) -> CheckResult:
     """Evaluate proposed locations and write tables, maps and a report section per candidate.
 
     ``candidates`` may hold rows without a point (addresses the geocoder could
     not place, with a ``reason``): they are listed as rejected, the others are
-    evaluated. ``excel_csv`` writes the CSV files in the Dutch Excel dialect.
+    evaluated. ``excel_csv`` writes the CSV files in the Dutch Excel dialect;
+    ``runner`` says where the candidate searches run (this process or Dask).
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -137,12 +149,12 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
     timings["inputs"] = time.perf_counter() - t0
     t = time.perf_counter()
     before = nearest_times(data, inputs)
-    per_candidate = candidate_times(data, inputs, checked)
+    per_candidate = candidate_times(data, inputs, checked, before, runner)
     timings["routing"] = time.perf_counter() - t
 
     outcomes = []
     for i, cand in checked.valid.iterrows():
-        after = np.fmin(before, per_candidate[i])
+        after = per_candidate.after(before, i)
         comparison = compare_coverage(inputs.points, before, after, a.norm_minutes,
                                       a.white_spot_share, a.cutoffs_minutes)
         outcomes.append(CandidateOutcome(str(cand["id"]), str(cand["name"]), comparison,

@@ -34,7 +34,8 @@ from accessibility.jobs.settings import Overrides
 from accessibility.notices import Notice
 from accessibility.places.geocode import GeocodeCache, PdokGeocoder
 from accessibility.places.locations import LocationSet, read_locations
-from accessibility.routing import PointLinks, TransportNetwork, TravelRequest, link_points
+from accessibility.routing import PointLinks, TransportNetwork, TravelRequest
+from accessibility.routing.link_cache import cached_link_points
 
 log = logging.getLogger(__name__)
 
@@ -205,9 +206,14 @@ class RegionData:
 
     def link(self, lat: np.ndarray, lon: np.ndarray, leg: str = "access",
              request: TravelRequest | None = None) -> PointLinks:
-        """Snap points to the streets and link them to stops (``leg``: access or egress)."""
-        return link_points(self.network, np.asarray(lat, float), np.asarray(lon, float),
-                           request or self.request, leg)
+        """Snap points to the streets and link them to stops (``leg``: access or egress).
+
+        With a cache folder the links are kept on disk (``<cache>/links``), so a
+        warm run of the same points skips the street searches.
+        """
+        links_dir = None if self.cache_dir is None else Path(self.cache_dir) / "links"
+        return cached_link_points(self.network, np.asarray(lat, float), np.asarray(lon, float),
+                                  request or self.request, leg, links_dir)
 
     def with_window(self, name: str) -> TravelRequest:
         """The routing request of a named time window of the region."""

@@ -42,6 +42,7 @@ from accessibility.outputs import maps, qgis_styles
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.report import Report, number, write_report
+from accessibility.routing.distributed import Runner
 
 DEFAULT_MIN_GAIN = 5.0
 """Default ``--min-gain``: a new site must bring at least 5 more people with an EPA
@@ -126,7 +127,8 @@ def stop_sentence(n_chosen: int, k: int, curve: pd.DataFrame, min_gain: float,
 def run_suggest(data: RegionData, k: int, out_dir: Path, *,
                 candidates: gpd.GeoDataFrame | None = None, method: str = "auto",
                 lang: str = "nl", min_gain: float = DEFAULT_MIN_GAIN,
-                excel_csv: bool = False, reverse_geocoder=None) -> SuggestResult:
+                excel_csv: bool = False, reverse_geocoder=None,
+                runner: Runner | None = None) -> SuggestResult:
     """Choose up to ``k`` new sites, each adding at least ``min_gain`` EPA persons within
     the norm, and write the ranking, the coverage curve, a map, a workbook and a report.
 
@@ -140,6 +142,9 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
     reverse_geocoder
         Optional object with ``reverse(lat, lon) -> str`` giving an address per
         suggested site (online PDOK); without it the sites carry coordinates only.
+    runner
+        Where the candidate searches run (this process by default, or a Dask
+        cluster, see :mod:`accessibility.routing.distributed`).
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -151,7 +156,7 @@ def run_suggest(data: RegionData, k: int, out_dir: Path, *,
 
     t = time.perf_counter()
     before = nearest_times(data, inputs)
-    times = candidate_times(data, inputs, checked)
+    times = candidate_times(data, inputs, checked, before, runner).dense()
     timings["routing"] = time.perf_counter() - t
 
     t = time.perf_counter()

@@ -24,6 +24,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from accessibility.analysis.areas import area_tables, read_gemeente_regions
 from accessibility.analysis.coverage import (
     CoverageResult,
     assign_gemeente,
@@ -64,6 +65,7 @@ from accessibility.outputs.maps import MapContext
 from accessibility.outputs.measure_maps import plot_capacity, plot_days_with_access
 from accessibility.outputs.report import write_report
 from accessibility.routing import PointLinks, TravelRequest, times_to_nearest
+from accessibility.routing.distributed import Runner
 from accessibility.streets import require_snapped
 
 log = logging.getLogger(__name__)
@@ -164,17 +166,30 @@ def _window_order(name: str) -> tuple[int, str]:
     return (known.index(name) if name in known else len(known), name)
 
 
-def time_window_table(data: RegionData, inputs: CoverageInputs,
-                      main_times: np.ndarray) -> pd.DataFrame:
+def _window_times(shared: tuple, request: TravelRequest) -> np.ndarray:
+    """Minutes to the nearest steunpunt for one request (one task of the window sweep)."""
+    network, origins, targets = shared
+    return times_to_nearest(network, origins, targets, [np.arange(targets.n_points)], request)[0]
+
+
+def time_window_table(data: RegionData, inputs: CoverageInputs, main_times: np.ndarray,
+                      runner: Runner | None = None) -> pd.DataFrame:
     """Region coverage for each of the region's time windows.
 
     ``main_times`` are the times of the main analysis window; a time window with
-    the same parameters reuses them instead of routing again.
+    the same parameters reuses them instead of routing again. The other
+    windows are one task each for ``runner`` (a Dask cluster, or this process).
     """
+    names = sorted(data.config.time_windows, key=_window_order)
+    requests = {name: data.with_window(name) for name in names}
+    todo = list(dict.fromkeys(r for r in requests.values() if r != data.request))
+    shared = (data.network, inputs.origins, inputs.targets)
+    routed = (runner or Runner()).map(_window_times, shared, todo, "tijdvakken / time windows")
+    times_of = dict(zip(todo, routed, strict=True))
     rows = []
-    for name in sorted(data.config.time_windows, key=_window_order):
-        request = data.with_window(name)
-        times = main_times if request == data.request else nearest_times(data, inputs, request)
+    for name in names:
+        request = requests[name]
+        times = main_times if request == data.request else times_of[request]
         cov = region_coverage(data, inputs.points, times)
         region = cov.region
         rows.append({
@@ -192,12 +207,13 @@ def time_window_table(data: RegionData, inputs: CoverageInputs,
 
 def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
                    kinds: tuple[str, ...] = EXISTING_KINDS,
-                   excel_csv: bool = False) -> WhitespotResult:
+                   excel_csv: bool = False, runner: Runner | None = None) -> WhitespotResult:
     """Compute coverage, white spots and need vs supply; write tables, maps and the report.
 
     ``lang`` is the language of the report, maps and workbook headers;
     ``excel_csv`` writes the CSV files in the Dutch Excel dialect (``;``,
-    decimal comma, BOM).
+    decimal comma, BOM); ``runner`` says where the time-window sweep runs
+    (this process or a Dask cluster).
     """
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -216,7 +232,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     buurten = buurt_layer(data, coverage)
     timings["analysis"] = time.perf_counter() - t
     t = time.perf_counter()
-    windows = time_window_table(data, inputs, times)
+    windows = time_window_table(data, inputs, times, runner)
     timings["time_windows"] = time.perf_counter() - t
     t = time.perf_counter()
     reach = steunpunt_reach(data, inputs)
@@ -247,6 +263,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     files: list[Path] = []
     csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
     measures = measure_tables(inputs, week, norms, capacity)
+    areas = area_csv_tables(data, coverage)
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
@@ -255,11 +272,12 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
                             ("gemeenten.csv", coverage.gemeenten),
                             ("need_supply.csv", need), ("time_windows.csv", windows),
                             ("steunpunten_bereik.csv", reach),
-                            *measures):
+                            *areas, *measures):
             write_csv(frame, tmp / name, excel_nl=excel_csv, lang=csv_lang)
             files.append(tmp / name)
         files.append(write_workbook(
-            workbook_sheets(data, coverage, buurten, need, windows, reach, lang, measures),
+            workbook_sheets(data, coverage, buurten, need, windows, reach, lang,
+                            [*areas, *measures]),
             tmp / "witte_vlekken.xlsx", lang=lang, explanation=explanation(data, lang),
             columns={BUURT_SHEET[lang]: BUURT_COLUMNS}))
         title = f"Witte vlekken – {data.config.title}"
@@ -328,7 +346,19 @@ def workbook_sheets(data: RegionData, coverage: CoverageResult, buurten: gpd.Geo
     }
 
 
+def area_csv_tables(data: RegionData, coverage: CoverageResult) -> list[tuple[str, pd.DataFrame]]:
+    """Tables per province and GGD region (file name, table) when the region has a
+    gemeente -> province/GGD table; none otherwise."""
+    if data.inputs.gemeente_regions is None:
+        return []
+    regions = read_gemeente_regions(data.inputs.gemeente_regions)
+    return [(f"{level}.csv", table) for level, table in area_tables(coverage, regions).items()
+            if level != "gemeenten"]
+
+
 MEASURE_SHEETS = {
+    "provincies.csv": ("per provincie", "by province"),
+    "ggd_regios.csv": ("per GGD-regio", "by GGD region"),
     "opening_hours.csv": ("openingstijden", "opening hours"),
     "week_days.csv": ("week per dag", "week by day"),
     "week_gemeenten.csv": ("week per gemeente", "week by gemeente"),

@@ -71,8 +71,11 @@ class StreetNetwork:
     def segment_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, object]:
         """Undirected segments ``(a, b, length_m)``, their lines and an STRtree over them.
 
-        Built once per network (snapping calls reuse it; it is pickled with the
-        network cache once built).
+        Built once per network object when a point is first snapped (snapping
+        calls reuse it). It is not pickled: at national size (11 million
+        segments) writing and reading the shapely objects would take minutes
+        and GiBs, rebuilding them takes about a minute, and a warm run whose
+        point links are cached does not snap at all.
         """
         import shapely
 
@@ -84,6 +87,13 @@ class StreetNetwork:
         )
         lines = shapely.linestrings(coords) if len(seg_a) else np.empty(0, dtype=object)
         return seg_a, seg_b, seg_len, lines, shapely.STRtree(lines)
+
+
+    def __getstate__(self) -> dict:
+        """Pickled state: the arrays, without the :attr:`segment_index` cache."""
+        state = dict(self.__dict__)
+        state.pop("segment_index", None)
+        return state
 
 
 def build_network(

@@ -1,8 +1,20 @@
-"""Reading the walking network from an OpenStreetMap file with pyosmium."""
+"""Reading the walking network from an OpenStreetMap file with pyosmium.
+
+No Python code runs per node: libosmium reads the file, keeps the node
+locations (``FileProcessor.with_locations``) and passes only ``highway=*``
+objects on (``KeyFilter``); Python looks at each way's tags once, and
+libosmium writes every walkable way's node references (an OPL text chunk)
+and its node locations (WKB) in C++. numpy and shapely turn those into arrays,
+one chunk of about :data:`CHUNK_NODES` way nodes at a time, so memory grows
+with the walkable network, not with the file. Ways with nodes missing from
+the file (cut off by an extract) are the one exception: they are split at the
+missing nodes node by node.
+"""
 
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from pathlib import Path
 
@@ -10,11 +22,15 @@ import numpy as np
 
 from accessibility.errors import InputError, OsmError
 from accessibility.formats import pbf_problem
-from accessibility.geo import haversine_m
+from accessibility.geo import haversine_m, wkb_linestring_coordinates
+from accessibility.progress import progress_bar
 from accessibility.streets.graph import StreetNetwork, build_network
 from accessibility.streets.rules import is_walkable
 
 logger = logging.getLogger(__name__)
+
+CHUNK_NODES = 2_000_000
+"""Way nodes collected before libosmium's output is turned into arrays."""
 
 
 def check_complete(path: Path) -> None:
@@ -58,8 +74,6 @@ def read_osm(
         The file is missing, unreadable or cut short (:func:`check_complete`), holds
         an invalid coordinate, or holds no walkable ways.
     """
-    import osmium
-
     path = Path(path)
     if not path.is_file():
         raise OsmError(
@@ -69,45 +83,17 @@ def read_osm(
     if min_component_nodes < 1:
         raise InputError(f"min_component_nodes must be >= 1, got {min_component_nodes}")
     check_complete(path)
+    import osmium
+
     t0 = time.perf_counter()
-    refs: list[int] = []
-    lats: list[float] = []
-    lons: list[float] = []
-    way_of: list[int] = []
-    n_ways = 0
-    n_missing = 0
-    n_highway = 0
-    n_walkable = 0
     try:
-        processor = (
-            osmium.FileProcessor(str(path))
-            .with_locations()
-            .with_filter(osmium.filter.KeyFilter("highway"))
-        )
-        for obj in processor:
-            if not obj.is_way():
-                continue
-            n_highway += 1
-            if not is_walkable(obj.tags):
-                continue
-            n_walkable += 1
-            for node in obj.nodes:
-                loc = node.location
-                if loc.valid():
-                    refs.append(node.ref)
-                    lats.append(loc.lat)
-                    lons.append(loc.lon)
-                    way_of.append(n_ways)
-                else:
-                    # A missing node breaks the way: the next node starts a new piece.
-                    n_missing += 1
-                    n_ways += 1
-            n_ways += 1
+        ways = _read_walkable_ways(path)
     except (RuntimeError, OSError, ValueError, osmium.InvalidLocationError) as exc:
         raise OsmError(
             f"cannot read OSM file {path}: {str(exc).rstrip('.')}. Check that it is a complete "
             ".osm.pbf or .osm file (re-download it if it is truncated)."
         ) from exc
+    ref_a, lat_a, lon_a, way_a, n_highway, n_walkable, n_missing = ways
     logger.info(
         "%s: %d of %d highway=* ways are walkable (%d excluded by highway/foot/access tags)",
         path,
@@ -122,8 +108,6 @@ def read_osm(
             path,
             n_missing,
         )
-    ref_a = np.asarray(refs, dtype=np.int64)
-    way_a = np.asarray(way_of, dtype=np.int64)
     pair = np.flatnonzero((way_a[:-1] == way_a[1:]) & (ref_a[:-1] != ref_a[1:]))
     if len(pair) == 0:
         raise OsmError(
@@ -131,8 +115,8 @@ def read_osm(
             "that pedestrians may use). Check that the extract covers the study area."
         )
     osm_ids, first, inverse = np.unique(ref_a, return_index=True, return_inverse=True)
-    lat = np.asarray(lats, dtype=np.float64)[first]
-    lon = np.asarray(lons, dtype=np.float64)[first]
+    lat = lat_a[first]
+    lon = lon_a[first]
     u = inverse[pair]
     v = inverse[pair + 1]
     length = haversine_m(lat[u], lon[u], lat[v], lon[v])
@@ -150,3 +134,109 @@ def read_osm(
         time.perf_counter() - t0,
     )
     return net
+
+
+def _read_walkable_ways(path: Path) -> tuple:
+    """Node refs, lat, lon and way piece of every node of the walkable ways, and counts.
+
+    Returns ``(refs, lat, lon, way_of, n_highway, n_walkable, n_missing)``:
+    int64 / float64 / float64 / int64 arrays in way order (consecutive nodes
+    of a piece are street segments) and the counts for the log.
+    """
+    import osmium
+
+    wkb = osmium.geom.WKBFactory()
+    chunks: list[tuple[np.ndarray, ...]] = []
+    counts = {"highway": 0, "walkable": 0, "missing": 0, "pieces": 0}
+    with tempfile.TemporaryDirectory(prefix="osm-ways-") as tmp:
+        chunk = _WayChunk(Path(tmp) / "ways.opl")
+        processor = (
+            osmium.FileProcessor(str(path))
+            .with_locations()
+            .with_filter(osmium.filter.KeyFilter("highway"))
+        )
+        with progress_bar("OSM-wegen lezen / reading OSM ways", None) as advance:
+            for obj in processor:
+                if not obj.is_way():
+                    continue
+                counts["highway"] += 1
+                if not is_walkable(obj.tags):
+                    continue
+                counts["walkable"] += 1
+                try:
+                    geometry = wkb.create_linestring(obj, use_nodes=osmium.geom.ALL)
+                except osmium.InvalidLocationError:
+                    counts["missing"] += chunk.add_broken(obj)
+                    continue
+                except RuntimeError:  # fewer than two nodes: no segment
+                    continue
+                chunk.add(obj, geometry)
+                if chunk.n_nodes >= CHUNK_NODES:
+                    advance(chunk.n_nodes)
+                    chunks.append(chunk.arrays(counts["pieces"]))
+                    counts["pieces"] += chunk.n_pieces
+                    chunk = _WayChunk(Path(tmp) / f"ways{len(chunks)}.opl")
+            chunks.append(chunk.arrays(counts["pieces"]))
+    refs, lat, lon, way_of = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
+    return refs, lat, lon, way_of, counts["highway"], counts["walkable"], counts["missing"]
+
+
+class _WayChunk:
+    """Ways collected by libosmium: refs as OPL text, locations as WKB (both written in C++)."""
+
+    def __init__(self, opl: Path) -> None:
+        import osmium
+
+        self.opl = opl
+        self.writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
+        self.geometries: list[str] = []
+        self.broken: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
+        self.n_nodes = 0
+        self.n_pieces = 0
+
+    def add(self, way, geometry: str) -> None:
+        self.writer.add_way(way)
+        self.geometries.append(geometry)
+        self.n_nodes += len(way.nodes)
+        self.n_pieces += 1
+
+    def add_broken(self, way) -> int:
+        """A way with nodes missing from the file: split there (node by node); returns the missing."""
+        refs, lats, lons, piece = [], [], [], []
+        missing = 0
+        for node in way.nodes:
+            loc = node.location
+            if loc.valid():
+                refs.append(node.ref)
+                lats.append(loc.lat)
+                lons.append(loc.lon)
+                piece.append(missing)
+            else:
+                missing += 1
+        self.broken.append((np.asarray(refs, dtype=np.int64), np.asarray(lats, dtype=np.float64),
+                            np.asarray(lons, dtype=np.float64), np.asarray(piece, dtype=np.int64),
+                            missing + 1))
+        self.n_pieces += missing + 1
+        return missing
+
+    def arrays(self, first_piece: int) -> tuple[np.ndarray, ...]:
+        """``(refs, lat, lon, way_of)`` of the chunk; pieces numbered from ``first_piece``."""
+        self.writer.close()
+        text = self.opl.read_text(encoding="utf-8")
+        self.opl.unlink()
+        lines = [line[line.rfind(" N") + 2:] for line in text.split("\n") if line]
+        refs = (np.fromstring(",".join(lines).replace("n", ""), dtype=np.int64, sep=",")
+                if lines else np.empty(0, dtype=np.int64))
+        lonlat, way_index = wkb_linestring_coordinates(self.geometries)
+        if len(refs) != len(lonlat):
+            raise OsmError(f"libosmium wrote {len(refs)} node references but {len(lonlat)} "
+                           "locations; the file may be corrupt")
+        # the ways split at missing nodes go after the whole ones, with their own pieces
+        parts = [(refs, lonlat[:, 1], lonlat[:, 0], way_index.astype(np.int64))]
+        piece = len(self.geometries)
+        for b_refs, b_lat, b_lon, b_piece, n_pieces in self.broken:
+            parts.append((b_refs, b_lat, b_lon, b_piece + piece))
+            piece += n_pieces
+        out = tuple(np.concatenate(p) for p in zip(*parts, strict=True))
+        return out[0], out[1], out[2], out[3] + first_piece
+

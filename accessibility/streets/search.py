@@ -14,12 +14,14 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
 from accessibility.errors import InputError
+from accessibility.progress import progress_bar
 from accessibility.streets.graph import StreetNetwork
 from accessibility.streets.snapping import SnapResult
 
@@ -27,6 +29,12 @@ if TYPE_CHECKING:
     import scipy.sparse
 
 logger = logging.getLogger(__name__)
+
+PROGRESS_MIN_POINTS = 20_000
+"""Searches from at least this many points show a progress bar (when bars are on)."""
+
+CHUNK_POINTS = 10_000
+"""Points per task of the thread pool, so that a bar moves (at least 4 tasks per thread)."""
 
 
 
@@ -248,14 +256,24 @@ def _run_batched(
     from scipy.sparse import csr_matrix
 
     n_threads = _n_threads()
-    n_chunks = min(n_points, 4 * n_threads) if n_points else 0
+    n_chunks = min(n_points, max(4 * n_threads, n_points // CHUNK_POINTS)) if n_points else 0
     bounds = np.linspace(0, n_points, n_chunks + 1).astype(np.int64)
     chunks = [(int(bounds[i]), int(bounds[i + 1])) for i in range(n_chunks)]
-    if n_threads > 1 and len(chunks) > 1:
-        with ThreadPoolExecutor(n_threads) as pool:
-            parts = list(pool.map(lambda c: kernel(*args_for(*c)), chunks))
-    else:
-        parts = [kernel(*args_for(*c)) for c in chunks]
+    # a bar only for searches that take a while (tens of thousands of points)
+    big = n_points >= PROGRESS_MIN_POINTS
+    bar = (progress_bar("straatnetwerk doorzoeken / street searches", n_points) if big
+           else nullcontext(lambda units=1: None))
+    with bar as advance:
+        def run(chunk: tuple[int, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            part = kernel(*args_for(*chunk))
+            advance(chunk[1] - chunk[0])
+            return part
+
+        if n_threads > 1 and len(chunks) > 1:
+            with ThreadPoolExecutor(n_threads) as pool:
+                parts = list(pool.map(run, chunks))
+        else:
+            parts = [run(c) for c in chunks]
     indptr = np.zeros(n_points + 1, dtype=np.int64)
     if parts:
         np.cumsum(np.concatenate([p[0] for p in parts]), out=indptr[1:])

@@ -463,6 +463,31 @@ def test_cli_fetch_and_errors(httpserver: HTTPServer, tmp_path: Path) -> None:
     assert "Traceback" not in bad.output
 
 
+def test_fetch_national_region_like_a_regional_one(httpserver: HTTPServer, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``data fetch --region nederland``: the shipped file, all 342 gemeenten asked for."""
+    from accessibility.cli import app
+
+    _serve_all(httpserver, tmp_path)
+    monkeypatch.setenv("ACCESSIBILITY_GTFS_URL", httpserver.url_for("/gtfs/gtfs-nl.zip"))
+    monkeypatch.setenv("ACCESSIBILITY_OSM_URL",
+                       httpserver.url_for("/geofabrik/noord-holland-latest.osm.pbf"))
+    monkeypatch.setenv("ACCESSIBILITY_CBS_OGC_URL", httpserver.url_for("/ogc"))
+    monkeypatch.setenv("ACCESSIBILITY_CBS_WFS_URL", httpserver.url_for("/wfs"))
+    result = CliRunner().invoke(app, ["data", "fetch", "--region", "nederland", "--cache",
+                                      str(tmp_path / "c"), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    asked = {r.args.get("gemeentecode") for r, _ in httpserver.log if r.path.endswith("/items")}
+    assert len(asked) == 342 and {"GM0402", "GM0406", "GM0014"} <= asked
+    region_dir = tmp_path / "c" / "nederland"
+    assert {p.name for p in region_dir.iterdir()} >= {"buurten.gpkg", "gtfs.zip", "osm.pbf",
+                                                       "fetch.json"}
+    manifest = json.loads((region_dir / "fetch.json").read_text())
+    # every served buurt belongs to a Dutch gemeente, Amsterdam's (GM0363) included
+    assert manifest["items"]["buurten"]["details"]["buurten"] == 5
+    assert len(manifest["gemeenten"]) == 342
+
+
 def test_region_bbox_from_config_bbox(tmp_path: Path) -> None:
     p = tmp_path / "b.toml"
     p.write_text('name = "b"\ngemeenten = ["GM0402"]\nbbox = [5.1, 52.2, 5.2, 52.3]\nbuffer_km = 0\n')

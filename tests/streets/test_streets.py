@@ -566,3 +566,22 @@ def test_amsterdam_extract_reads_in_rd(shared_data):
     assert scipy.sparse.csgraph.connected_components(graph, directed=False)[0] == 2
     assert read_osm(extract).n_nodes == 266
     assert np.all((net.x > 100_000) & (net.x < 140_000) & (net.y > 470_000) & (net.y < 500_000))
+
+
+def test_read_osm_in_small_chunks_gives_the_same_network(monkeypatch, tmp_path):
+    """libosmium's output is turned into arrays chunk by chunk; chunking changes nothing."""
+    import accessibility.streets.osm as osm_module
+    from accessibility.config import REPO_ROOT
+
+    demo = REPO_ROOT / "data" / "demo" / "streets.osm"
+    whole = read_osm(demo)
+    monkeypatch.setattr(osm_module, "CHUNK_NODES", 7)
+    chunked = read_osm(demo)
+    for field in ("osm_node_ids", "lat", "lon", "indptr", "indices", "length_m"):
+        np.testing.assert_array_equal(getattr(chunked, field), getattr(whole, field))
+    # the same with a way cut off by the extract in one of the chunks
+    write_osm(tmp_path / "cut.osm", {1: (52.0, 5.0), 2: (52.0, 5.001), 4: (52.0, 5.003),
+                                      5: (52.0, 5.004)}, [([1, 2, 3, 4, 5], {"highway": "path"}),
+                                                          ([5, 1], {"highway": "path"})])
+    cut = read_osm(tmp_path / "cut.osm", min_component_nodes=1)
+    assert cut.n_edges // 2 == 3  # 1-2, 4-5, 5-1: the way breaks at the missing node 3
