@@ -12,7 +12,7 @@ install:
 	$(PYTHON) -m pip install -e '.[dev]'
 
 demo: install
-	$(MAKE) isochrones whitespots REGION=demo
+	$(MAKE) isochrones whitespots REGION=demo OVERWRITE=1
 
 test:
 	$(PYTHON) -m pytest -q
