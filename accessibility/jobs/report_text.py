@@ -11,7 +11,6 @@ one decimal.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from accessibility.analysis.coverage import CoverageResult
 from accessibility.jobs.region import RegionData
 from accessibility.notices import render
 from accessibility.outputs.report import Report, ReportSection, number
-from accessibility.outputs.tables import label, present
+from accessibility.outputs.tables import column_for, label, present
 
 WEEKDAYS = {
     "nl": ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"),
@@ -413,7 +412,7 @@ def need_section(data: RegionData, need: pd.DataFrame, lang: str) -> ReportSecti
 
 def time_window_section(windows: pd.DataFrame, lang: str) -> ReportSection:
     """The same coverage for the region's other time windows."""
-    table = windows
+    table = windows[[c for c in windows.columns if column_for(str(c)) is not None]]
     return ReportSection(tr(lang, "Tijdstip van de dag", "Time of day"), paragraphs=[
         tr(lang,
            "Dezelfde berekening voor een werkdag overdag, een werkdagavond en een zaterdag: 's "
@@ -628,229 +627,3 @@ def suggest_section(data: RegionData, ranking: pd.DataFrame, curve: pd.DataFrame
         "Left: now. Right: with the suggested sites."), map_png)]
     return ReportSection(tr(lang, "Voorstel voor nieuwe locaties", "Suggested new sites"),
                          paragraphs=paragraphs, tables=tables, figures=figures)
-
-
-
-# ------------------------------------------------ opening hours, norm sensitivity, capacity
-def _pct(share: float, decimals: int = 1) -> str:
-    return f"{number(100 * share, decimals)} %"
-
-
-def measures_parameters(data: RegionData) -> dict[str, str]:
-    """Parameter rows of the opening-hours, norm and capacity steps (report table)."""
-    o = data.config.opening_hours
-    s = data.config.norm_sensitivity
-    c = data.config.capacity
-    end = (dt.datetime.combine(dt.date.today(), o.day_departure_time)
-           + dt.timedelta(minutes=o.day_window_minutes))
-    return {
-        "Openingstijden": f"een reis telt als ze aankomt terwijl het steunpunt open is en het "
-                          f"nog minstens {o.min_stay_minutes} minuten open blijft; te vroeg "
-                          "aankomen betekent wachten bij de deur (telt mee als reistijd); "
-                          "zonder opgegeven openingstijden: altijd open",
-        "Per dag van de week": f"maandag t/m zondag van de analyseweek, vertrek op elke minuut "
-                               f"tussen {o.day_departure_time:%H:%M} en {end:%H:%M}; de "
-                               "reistijd is de kortste reis die aankomt terwijl het steunpunt "
-                               "open is",
-        "Normgevoeligheid": f"normen van {s.from_minutes} tot {s.to_minutes} minuten (stap "
-                            f"{s.step_minutes}); vergeleken: "
-                            f"{', '.join(str(n) for n in s.compare_minutes)} minuten",
-        "Capaciteit binnen bereik": f"E2SFCA: {number(c.visitors_per_week)} bezoekers per "
-                                    "week × gewicht (0,5/1/2) per steunpunt, gedeeld door de "
-                                    "EPA-schatting binnen bereik; stapfunctie op de norm en een "
-                                    "afnemende variant (gewicht 0,5 bij "
-                                    f"{number(data.config.decay_half_minutes)} minuten, "
-                                    "Gauss), beide tot de maximale reistijd",
-    }
-
-
-def opening_hours_section(data: RegionData, steunpunten: pd.DataFrame, week,
-                          windows: pd.DataFrame, days_png: Path) -> ReportSection:
-    """Report section: white spots per day of the week with each steunpunt's opening hours.
-
-    ``week`` is the :class:`~accessibility.jobs.whitespot_measures.OpeningWeek`;
-    ``windows`` the time-window table with the arrive-while-open columns of
-    :func:`~accessibility.jobs.whitespot_measures.open_window_table`.
-    """
-    a = data.config.analysis
-    o = data.config.opening_hours
-    hours = week.hours
-    days_open = [hours.open_on(d) for d in week.dates]
-    table = pd.DataFrame({
-        "id": list(hours.ids),
-        "naam": list(steunpunten["name"]),
-        "openingstijden": [e or "altijd open (niet opgegeven)" for e in hours.expressions],
-        "open op": [", ".join(WEEKDAYS["nl"][d.weekday()][:2] for d, is_open in
-                              zip(week.dates, [day[j] for day in days_open], strict=True)
-                              if is_open) or "geen dag"
-                    for j in range(len(hours.ids))],
-    })
-    region_days = week.week.days[week.week.days["gemeentecode"] == "regio"]
-    base_days = week.always_open.days[week.always_open.days["gemeentecode"] == "regio"]
-    day_table = pd.DataFrame({
-        "dag": list(region_days["day"]),
-        "datum": [f"{d:%d-%m-%Y}" for d in week.dates],
-        "steunpunten open": [sum(day) for day in days_open],
-        "% buiten norm, alles open": (100 * base_days["share_beyond_norm"]).round(1).to_numpy(),
-        "% buiten norm, als het open is":
-            (100 * region_days["share_beyond_norm"]).round(1).to_numpy(),
-        "EPA-schatting buiten norm, als het open is":
-            region_days["epa_estimate_beyond_norm"].round(1).to_numpy(),
-        "witte vlekken, alles open": base_days["n_witte_vlekken"].to_numpy(),
-        "witte vlekken, als het open is": region_days["n_witte_vlekken"].to_numpy(),
-    })
-    names = gemeente_names(data, "nl")
-    g = week.week.gemeenten
-    gem_table = pd.DataFrame({
-        "gemeente": [names.get(c, c) for c in g["gemeentecode"]],
-        "inwoners": g["population"].round(0),
-        "gemiddeld aantal dagen met toegang": g["mean_days_with_access"].round(1),
-        "inwoners op geen enkele dag": g["population_no_day"].round(0),
-        "inwoners op alle 7 dagen": g["population_every_day"].round(0),
-    })
-    buurt_names = data.buurten.gdf.set_index("buurtcode")
-    wb = week.week.buurten.sort_values(["days_with_access", "population"], ascending=[True, False])
-    best = int(wb["days_with_access"].max()) if len(wb) else 0
-    # the buurten for which the day matters: access on some days, not on others
-    short = wb[(wb["days_with_access"] > 0) & (wb["days_with_access"] < best)]
-    counts = wb["days_with_access"].value_counts().sort_index(ascending=False)
-    buurt_table = pd.DataFrame({
-        "buurt": [buurt_names["buurtnaam"].get(c, c) for c in short["buurtcode"]],
-        "gemeente": [names.get(c, c) for c in short["gemeentecode"]],
-        "inwoners": short["population"].round(0).to_numpy(),
-        **{f"{n[:2]} (% binnen norm)": (100 * short[f"share_within_{n}"]).round(0).to_numpy()
-           for n in region_days["day"]},
-        "dagen met toegang": short["days_with_access"].to_numpy(),
-    })
-    window_table = pd.DataFrame({
-        "tijdvak": [label(w, "nl") for w in windows["tijdvak"]],
-        "% buiten norm, kortste reis, alles open": windows["aandeel_buiten_norm_kortste_pct"].round(1),
-        "% buiten norm, kortste reis als het open is": windows["aandeel_buiten_norm_open_pct"].round(1),
-        "witte vlekken, alles open": windows["witte_vlekken_kortste"],
-        "witte vlekken, als het open is": windows["witte_vlekken_open"],
-    })
-    missing = hours.missing_ids
-    source = "in de locatielijst (kolom opening_hours, OpenStreetMap-notatie)"
-    paragraphs = [
-        (f"{len(hours.ids) - len(missing)} van de {len(hours.ids)} steunpunten hebben "
-         f"openingstijden {source}; {len(missing)} zonder openingstijden tellen als altijd "
-         f"open: {', '.join(missing)}." if missing else
-         f"Alle {len(hours.ids)} steunpunten hebben openingstijden {source}."),
-        f"Een reis naar een gesloten steunpunt is geen toegang. Per dag (maandag t/m zondag, "
-        f"{week.dates[0]:%d-%m} t/m {week.dates[-1]:%d-%m-%Y}, elk met de dienstregeling en de "
-        f"openingstijden van die dag) telt alleen een reis die aankomt terwijl het steunpunt open "
-        f"is en nog minstens {o.min_stay_minutes} minuten open blijft. Vertrek kan op elke minuut "
-        f"vanaf {o.day_departure_time:%H:%M} gedurende {o.day_window_minutes} minuten; de "
-        "reistijd is de kortste zo'n reis (wie te vroeg aankomt, wacht bij de deur en die "
-        f"wachttijd telt mee). Een buurt heeft toegang op een dag als hoogstens "
-        f"{a.white_spot_share:.0%} van de inwoners dan buiten de norm van {a.norm_minutes} "
-        "minuten valt.",
-        "Ter vergelijking staat steeds dezelfde maat ernaast met elk steunpunt altijd open: het "
-        "verschil is wat de openingstijden kosten. De tijdvakken van de vorige sectie tellen "
-        "elk steunpunt als open en nemen de mediaan over het venster; de laatste tabel geeft "
-        "per tijdvak de kortste reis, met en zonder openingstijden. De volledige weektabel per "
-        "buurt staat in week_buurten.csv.",
-    ]
-    per_count = "; ".join(f"{days} {'dag' if days == 1 else 'dagen'}: {n} buurten"
-                          for days, n in counts.items())
-    partial = (f"{len(short)} buurten hebben op sommige dagen wel en op andere geen toegang; "
-               "die staan in de tabel." if len(short) else
-               "Geen buurt heeft op sommige dagen wel en op andere geen toegang.")
-    paragraphs.append(f"Buurten naar aantal dagen met toegang: {per_count}. {partial}")
-    if week.holidays:
-        paragraphs.append("Feestdagen in de analyseweek: " + ", ".join(
-            f"{WEEKDAYS['nl'][d.weekday()]} {d:%d-%m} ({n})" for d, n in week.holidays.items()))
-    tables = [("Openingstijden per steunpunt", table), ("Per dag van de week (regio)", day_table),
-              ("Dagen met toegang per gemeente", gem_table)]
-    if len(buurt_table):
-        tables.append(("Buurten met toegang op sommige dagen", buurt_table))
-    tables.append(("Tijdvakken met en zonder openingstijden", window_table))
-    return ReportSection("Openingstijden: bereikbaar als het open is", paragraphs=paragraphs,
-                         tables=tables,
-                         figures=[("Aantal dagen per week met een open steunpunt binnen de norm",
-                                   days_png)])
-
-
-def norm_section(data: RegionData, norms, chart_png: Path,
-                 compare_maps: list[tuple[int, Path]]) -> ReportSection:
-    """Report section: the share beyond the norm for every norm, and status changes."""
-    a = data.config.analysis
-    curve = norms.curve
-    region = curve[curve["gemeentecode"] == "regio"].sort_values("norm_minutes")
-    region_table = pd.DataFrame({
-        "norm (min)": region["norm_minutes"].to_numpy(),
-        "inwoners buiten norm": region["population_beyond_norm"].round(0).to_numpy(),
-        "% buiten norm": (100 * region["share_beyond_norm"]).round(1).to_numpy(),
-        "EPA-schatting buiten norm": region["epa_estimate_beyond_norm"].round(1).to_numpy(),
-        "witte vlekken": region["n_witte_vlekken"].to_numpy(),
-    })
-    names = gemeente_names(data, "nl")
-    picked = curve[curve["norm_minutes"].isin([float(n) for n in norms.compare])]
-    pivot = picked.pivot(index="gemeentecode", columns="norm_minutes", values="share_beyond_norm")
-    order = [c for c in pivot.index if c != "regio"] + (["regio"] if "regio" in pivot.index else [])
-    pivot = pivot.loc[order]
-    gem_table = pd.DataFrame({"gemeente": [names.get(c, c) for c in pivot.index]})
-    for n in pivot.columns:
-        gem_table[f"% buiten {n:g} min"] = (100 * pivot[n]).round(1).to_numpy()
-    changes = [
-        f"Tussen {r.norm_van:g} en {r.norm_naar:g} minuten veranderen {r.niet_meer_witte_vlek} "
-        f"buurten van status: bij {r.norm_van:g} minuten zijn er {r.witte_vlekken_van} witte "
-        f"vlekken, bij {r.norm_naar:g} minuten {r.witte_vlekken_naar}."
-        for r in norms.changes.itertuples()
-    ]
-    paragraphs = [
-        f"De norm van {a.norm_minutes} minuten is een voorlopig uitgangspunt; deelnemers noemen "
-        "ook 'een half uur'. De reistijden hangen niet van de norm af: dezelfde berekening geeft "
-        "voor elke norm het aandeel inwoners en de EPA-schatting buiten de norm.",
-        *changes,
-    ]
-    figures = [("Inwoners buiten de norm per norm, per gemeente en voor de regio", chart_png)]
-    figures += [(f"Witte vlekken bij een norm van {n} minuten", png) for n, png in compare_maps]
-    return ReportSection("Hoe gevoelig is de norm?", paragraphs=paragraphs,
-                         tables=[("Regio: buiten de norm per norm", region_table),
-                                 ("Per gemeente bij de vergeleken normen", gem_table)],
-                         figures=figures)
-
-
-def capacity_section(data: RegionData, capacity, map_png: Path) -> ReportSection:
-    """Report section: E2SFCA capacity in reach per 100 EPA persons, next to the need formula."""
-    a = data.config.analysis
-    c = data.config.capacity
-    names = gemeente_names(data, "nl")
-    g = capacity.gemeenten
-    table = pd.DataFrame({
-        "gemeente": [names.get(code, code) for code in g["gemeentecode"]],
-        "EPA-schatting": g["epa_estimate"].round(0),
-        f"binnen bereik, stap {a.norm_minutes} min": g["capaciteit_step_per_100_epa"].round(1),
-        "binnen bereik, afnemend": g["capaciteit_decay_per_100_epa"].round(1),
-        "aanbod in de gemeente (behoefteformule)": g["aanbod_formule_per_100_epa"].round(1),
-    })
-    buurten = capacity.buurten.dropna(subset=["capaciteit_step_per_100_epa"])
-    none = buurten[buurten["capaciteit_step_per_100_epa"] <= 0]
-    buurt_names = data.buurten.gdf.set_index("buurtcode")["buurtnaam"]
-    paragraphs = [
-        "De behoefteformule zet de EPA-schatting van een gemeente of regio tegenover de "
-        "steunpunten die daar liggen, maar zegt niet of mensen ze kunnen bereiken. De "
-        "capaciteit binnen bereik (enhanced two-step floating catchment, E2SFCA) verdeelt de "
-        f"capaciteit van elk steunpunt ({number(c.visitors_per_week)} bezoekers per week × "
-        "gewicht 0,5/1/2) over alle mensen met een EPA (schatting) die het binnen de reistijd "
-        "bereiken, en telt per persoon de delen op van alle steunpunten binnen bereik.",
-        "De uitkomst is in bezoekersplaatsen per week per 100 mensen met een EPA: 15 hoort bij "
-        "het realistische scenario (15 % deelname), 30 en 45 bij de groeiscenario's. 'Stap': "
-        f"alleen steunpunten binnen {a.norm_minutes} minuten tellen, volledig. 'Afnemend': "
-        f"dichterbij telt zwaarder (gewicht 0,5 bij {number(data.config.decay_half_minutes)} "
-        f"minuten), tot {a.max_time_minutes} minuten. De laatste kolom is het aanbod volgens de "
-        "behoefteformule: de gewogen steunpunten in de gemeente zelf. Voor de regio als geheel "
-        "zijn beide gelijk zolang iedereen met een steunpunt binnen bereik meetelt: de maat "
-        "verdeelt het aanbod anders over de gemeenten, ze maakt het niet groter.",
-        (f"{len(none)} buurten hebben geen steunpunt binnen {a.norm_minutes} minuten (capaciteit 0)"
-         + (": " + ", ".join(buurt_names.get(b, b) for b in none["buurtcode"][:12]) + "."
-            if len(none) else ".")),
-    ]
-    if capacity.unreached:
-        paragraphs.append("Steunpunten die niemand binnen de maximale reistijd bereikt (hun "
-                          "capaciteit telt niet mee): " + ", ".join(capacity.unreached) + ".")
-    return ReportSection("Capaciteit binnen bereik", paragraphs=paragraphs,
-                         tables=[("Capaciteit per 100 mensen met EPA (schatting)", table)],
-                         figures=[("Capaciteit binnen bereik per buurt (stap op de norm)",
-                                   map_png)])

@@ -35,17 +35,15 @@ from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
 from accessibility.jobs.isochrones import reach_within
 from accessibility.jobs.map_context import population_layer, region_map_context
-from accessibility.jobs.metadata import write_metadata
-from accessibility.jobs.region import RegionData
-from accessibility.jobs.report_text import (
+from accessibility.jobs.measure_text import (
     capacity_section,
-    explanation,
-    gemeente_names,
     measures_parameters,
     norm_section,
     opening_hours_section,
-    whitespot_report,
 )
+from accessibility.jobs.metadata import write_metadata
+from accessibility.jobs.region import RegionData
+from accessibility.jobs.report_text import explanation, gemeente_names, tr, whitespot_report
 from accessibility.jobs.whitespot_measures import (
     CapacityInReach,
     NormSensitivity,
@@ -62,7 +60,7 @@ from accessibility.outputs.charts import plot_norm_curve
 from accessibility.outputs.excel import write_workbook
 from accessibility.outputs.files import write_csv, write_geopackage
 from accessibility.outputs.maps import MapContext
-from accessibility.outputs.measure_maps import plot_capacity, plot_days_with_access
+from accessibility.outputs.maps.measure_maps import plot_capacity, plot_days_with_access
 from accessibility.outputs.report import write_report
 from accessibility.routing import PointLinks, TravelRequest, times_to_nearest
 from accessibility.routing.distributed import Runner
@@ -280,7 +278,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
                             [*areas, *measures]),
             tmp / "witte_vlekken.xlsx", lang=lang, explanation=explanation(data, lang),
             columns={BUURT_SHEET[lang]: BUURT_COLUMNS}))
-        title = f"Witte vlekken – {data.config.title}"
+        title = tr(lang, "Witte vlekken", "White spots") + f" – {data.config.title}"
         map_png = maps.plot_whitespots(
             buurten, steunpunten_metric, a.norm_minutes, title, caption, tmp / "whitespots.png",
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
@@ -289,6 +287,8 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
         extra = measure_figures(data, buurten, steunpunten_metric, week, norms, caption, tmp,
                                 lang, population=points_layer, context=context)
         files.extend(extra.values())
+        files += [maps.vector_path(png, "pdf") for name, png in extra.items()
+                  if name != "normcurve.png"]
         files.append(webmaps.whitespot_webmap(
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
@@ -297,14 +297,13 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
                    if n != a.norm_minutes]
         sections = [
             opening_hours_section(data, inputs.steunpunten, week, windows,
-                                  extra["dagen_met_toegang.png"]),
-            norm_section(data, norms, extra["normcurve.png"], compare),
-            capacity_section(data, capacity, extra["capaciteit.png"]),
+                                  extra["dagen_met_toegang.png"], lang),
+            norm_section(data, norms, extra["normcurve.png"], compare, lang),
+            capacity_section(data, capacity, extra["capaciteit.png"], lang),
         ]
         report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
                                   reach=reach, lang=lang, extra_sections=sections,
-                                  extra_parameters=measures_parameters(data) if lang == "nl"
-                                  else None)
+                                  extra_parameters=measures_parameters(data, lang))
         files.append(write_report(report, tmp / "rapport.html"))
         write_metadata(data, tmp / "metadata.json", timings=timings,
                        **measures_metadata(data, week))
@@ -393,22 +392,32 @@ def measure_figures(data: RegionData, buurten: gpd.GeoDataFrame, steunpunten: gp
     names = data.buurten.gdf.drop_duplicates("gemeentecode").set_index("gemeentecode")
     title = data.config.title
     o = data.config.opening_hours
+    context = context if context is not None else maps.MapContext()
     first = dt.datetime.combine(week.dates[0], o.day_departure_time)
     end = first + dt.timedelta(minutes=o.day_window_minutes)
-    day_caption = {**caption, "date": f"{week.dates[0]:%d-%m} t/m {week.dates[-1]:%d-%m-%Y}",
-                   "window": f"{first:%H:%M}-{end:%H:%M} elke dag, kortste reis naar een open "
-                             f"steunpunt (min. {o.min_stay_minutes} min open)",
+    span = tr(lang, "t/m", "to")
+    day_caption = {**caption, "date": f"{week.dates[0]:%d-%m} {span} {week.dates[-1]:%d-%m-%Y}",
+                   "window": tr(lang,
+                                f"{first:%H:%M}-{end:%H:%M} elke dag, kortste reis naar een open "
+                                f"steunpunt (min. {o.min_stay_minutes} min open)",
+                                f"{first:%H:%M}-{end:%H:%M} every day, shortest trip to an open "
+                                f"steunpunt (open for at least {o.min_stay_minutes} more min)"),
                    "percentile": None}
     figures = {
         "dagen_met_toegang.png": plot_days_with_access(
-            buurten, steunpunten, a.norm_minutes, f"Dagen met toegang – {title}", day_caption,
-            out / "dagen_met_toegang.png", lang=lang),
+            buurten, steunpunten, a.norm_minutes,
+            tr(lang, "Dagen met toegang", "Days with access") + f" – {title}", day_caption,
+            out / "dagen_met_toegang.png", population=population, cell_size_m=a.grid_cell_m,
+            context=context, lang=lang),
         "capaciteit.png": plot_capacity(
             buurten, steunpunten, "capaciteit_step_per_100_epa",
-            f"Capaciteit binnen bereik – {title}", caption, out / "capaciteit.png", lang=lang),
+            tr(lang, "Capaciteit binnen bereik", "Capacity in reach") + f" – {title}", caption,
+            out / "capaciteit.png", population=population, cell_size_m=a.grid_cell_m,
+            context=context, lang=lang),
         "normcurve.png": plot_norm_curve(
             norms.curve, names["gemeentenaam"].to_dict(), a.norm_minutes,
-            f"Buiten de norm bij elke norm – {title}", out / "normcurve.png",
+            tr(lang, "Buiten de norm bij elke norm", "Beyond the norm for each norm")
+            + f" – {title}", out / "normcurve.png",
             synthetic=data.synthetic, lang=lang),
     }
     for n in norms.compare:
@@ -416,10 +425,11 @@ def measure_figures(data: RegionData, buurten: gpd.GeoDataFrame, steunpunten: gp
             continue
         name = f"whitespots_{n}.png"
         figures[name] = maps.plot_whitespots(
-            buurten, steunpunten, n, f"Witte vlekken bij {n} minuten – {title}",
+            buurten, steunpunten, n, tr(lang, f"Witte vlekken bij {n} minuten",
+                                                f"White spots at {n} minutes") + f" – {title}",
             {**caption, "norm_minutes": n}, out / name, whitespot_column=f"witte_vlek_{n:g}",
             population=population, cell_size_m=a.grid_cell_m,
-            context=context if context is not None else maps.MapContext(), lang=lang)
+            context=context, lang=lang)
     return figures
 
 

@@ -75,6 +75,14 @@ def test_tables_fit_80_columns_and_no_library_noise(cache, tmp_path) -> None:
                   "--overwrite", "--lang", "en").exit_code == 0
     text = (tmp_path / "ws" / "rapport.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in text and "Summary" in text and "Samenvatting" not in text
+    # the opening-hours, norm and capacity sections are English too, with whole people
+    for english in ("Opening hours: reachable while open", "How sensitive is the norm?",
+                    "Capacity in reach", "Days with access per municipality"):
+        assert english in text
+    for dutch in ("Openingstijden", "Hoe gevoelig", "Capaciteit binnen bereik",
+                  "inwoners", "witte vlekken", "maandag", "aandeel_buiten_norm"):
+        assert dutch not in text, dutch
+    assert "25,515.0" not in text and "25,515" in text
 
 
 def test_verbose_shows_library_logging(cache, tmp_path) -> None:

@@ -163,7 +163,8 @@ def union_bounds(*layers: gpd.GeoSeries | None) -> np.ndarray:
 
 
 def population_cells(
-    points: gpd.GeoDataFrame, cell_size_m: float, crs: str, what: str = "the population points"
+    points: gpd.GeoDataFrame, cell_size_m: float, crs: str, what: str = "the population points",
+    value: str = "travel_time_min",
 ) -> gpd.GeoDataFrame:
     """Square cells of ``cell_size_m`` around inhabited population points.
 
@@ -173,24 +174,27 @@ def population_cells(
         Population points (one per grid cell, e.g.
         :func:`accessibility.analysis.population.population_points`) with a
         ``population`` column (persons) and ``travel_time_min`` (minutes, NaN =
-        unreachable).
+        unreachable), or the column named by ``value``.
     cell_size_m : float
         The grid cell size in metres.
     crs : str
         Metric CRS of the map.
+    value : str
+        The column the cells carry (the travel time, or a measure of the
+        point such as its buurt's number of days with access).
 
     Returns
     -------
     geopandas.GeoDataFrame
         Only the cells with people (``population > 0``), columns ``population``
-        and ``travel_time_min``, square polygons in ``crs``.
+        and ``value``, square polygons in ``crs``.
 
     Raises
     ------
     InputError
         On missing columns, a non-positive cell size or negative population.
     """
-    require_columns(points, ["population", "travel_time_min"], what)
+    require_columns(points, ["population", value], what)
     if not (np.isfinite(cell_size_m) and cell_size_m > 0):
         raise InputError(f"cell size {cell_size_m!r} m must be a positive number of metres")
     population = pd.to_numeric(points["population"], errors="coerce").to_numpy(float)
@@ -201,9 +205,9 @@ def population_cells(
     half = cell_size_m / 2
     x, y = centres.x.to_numpy(), centres.y.to_numpy()
     squares = shapely.box(x - half, y - half, x + half, y + half)
-    times = pd.to_numeric(inhabited["travel_time_min"], errors="coerce").replace(np.inf, np.nan)
+    values = pd.to_numeric(inhabited[value], errors="coerce").replace(np.inf, np.nan)
     return gpd.GeoDataFrame(
-        {"population": population[population > 0], "travel_time_min": times.to_numpy(float)},
+        {"population": population[population > 0], value: values.to_numpy(float)},
         geometry=squares, crs=crs,
     )
 
@@ -216,7 +220,7 @@ def persons_per_dot(total: float, max_dots: int = 5000) -> float:
 
 
 def population_dots(cells: gpd.GeoDataFrame, cell_size_m: float, per_dot: float,
-                    seed: int = 12) -> gpd.GeoDataFrame:
+                    seed: int = 12, value: str = "travel_time_min") -> gpd.GeoDataFrame:
     """Dot-density points: one dot per ``per_dot`` inhabitants, scattered in their cell.
 
     A cell with 37 inhabitants at 10 per dot gets 3 dots and, with
@@ -232,11 +236,14 @@ def population_dots(cells: gpd.GeoDataFrame, cell_size_m: float, per_dot: float,
         Cell size in metres (dots stay inside their cell).
     per_dot : float
         Inhabitants per dot (> 0).
+    seed : int
+    value : str
+        The cell column the dots carry.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        Points with the ``travel_time_min`` of their cell.
+        Points with the ``value`` of their cell.
     """
     if not per_dot > 0:
         raise InputError(f"persons per dot must be positive; got {per_dot!r}")
@@ -249,5 +256,5 @@ def population_dots(cells: gpd.GeoDataFrame, cell_size_m: float, per_dot: float,
     offsets = (rng.random((len(owner), 2)) - 0.5) * cell_size_m * 0.9
     x = centres.x.to_numpy()[owner] + offsets[:, 0]
     y = centres.y.to_numpy()[owner] + offsets[:, 1]
-    return gpd.GeoDataFrame({"travel_time_min": cells["travel_time_min"].to_numpy()[owner]},
+    return gpd.GeoDataFrame({value: cells[value].to_numpy()[owner]},
                             geometry=gpd.points_from_xy(x, y), crs=cells.crs)
