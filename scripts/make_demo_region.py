@@ -415,6 +415,36 @@ RAILWAY: list[Km] = [(0.0, 15.025), (3.6, 15.025), (13.5, 12.325), (16.5, 12.325
                      (26.3, 13.025), (WIDTH_KM, 13.025)]
 
 
+#: A lake between two polder roads and a canal between two others: water for the map
+#: background (not walkable, crossing no walkable way except the canal's bridges).
+LAKE: list[Km] = [(9.0, 18.62), (11.0, 18.62), (11.0, 19.28), (9.0, 19.28), (9.0, 18.62)]
+CANAL: list[Km] = [(0.0, 9.95), (WIDTH_KM, 9.95)]
+
+
+def background_features() -> tuple[list[tuple[Km, dict[str, str]]], list[Way]]:
+    """What the map background draws: place names, built-up land and water.
+
+    Returns ``place`` nodes (Veenstad a town, the others villages) and
+    non-walkable ways: ``landuse=residential`` around every built-up area,
+    the lake Veenplas and the canal Veenvaart. None of them shares a node with
+    a street, so routing does not see them.
+    """
+    nodes = [(p.center, {"place": "town" if p is TOWN else "village", "name": p.name})
+             for p in PLACES]
+    ways = []
+    for p in PLACES:
+        x0, y0, x1, y1 = p.bbox
+        x0, y0, x1, y1 = x0 - 0.05, y0 - 0.05, x1 + 0.05, y1 + 0.05
+        ways.append(Way([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)],
+                        {"landuse": "residential", "name": p.name}, walkable=False,
+                        max_seg_km=10.0))
+    ways.append(Way(LAKE, {"natural": "water", "water": "lake", "name": "Veenplas"},
+                    walkable=False, max_seg_km=10.0))
+    ways.append(Way(CANAL, {"waterway": "canal", "name": "Veenvaart"}, walkable=False,
+                    max_seg_km=10.0))
+    return nodes, ways
+
+
 def node_walkable_intersections(ways: list[Way]) -> None:
     """Record where walkable ways cross or touch, so they share a node there."""
     walk = [w for w in ways if w.walkable]
@@ -455,8 +485,13 @@ def way_vertices(w: Way) -> list[Km]:
     return dedup
 
 
-def osm_xml(ways: list[Way]) -> tuple[str, dict[str, int]]:
-    """Render ways as OSM XML 0.6; returns the text and counts."""
+def osm_xml(ways: list[Way], place_nodes: Sequence[tuple[Km, dict[str, str]]] = (),
+            areas: Sequence[Way] = ()) -> tuple[str, dict[str, int]]:
+    """Render ways as OSM XML 0.6; returns the text and counts.
+
+    ``place_nodes`` (tagged nodes) and ``areas`` (background ways) come after
+    the streets with nodes of their own, so that the streets keep their ids.
+    """
     node_id: dict[Km, int] = {}
     way_nodes: list[list[int]] = []
     for w in ways:
@@ -466,6 +501,20 @@ def osm_xml(ways: list[Way]) -> tuple[str, dict[str, int]]:
                 node_id[v] = len(node_id) + 1
             ids.append(node_id[v])
         way_nodes.append(ids)
+    n_street_nodes = len(node_id)
+    extra_nodes: list[tuple[int, Km, dict[str, str]]] = []
+    for v, tags in place_nodes:
+        extra_nodes.append((n_street_nodes + len(extra_nodes) + 1, v, tags))
+    for w in areas:
+        ids = []
+        for v in w.coords:
+            if ids and v == w.coords[0]:
+                ids.append(ids[0])  # a closed way ends on its first node
+                continue
+            extra_nodes.append((n_street_nodes + len(extra_nodes) + 1, v, {}))
+            ids.append(extra_nodes[-1][0])
+        way_nodes.append(ids)
+    ways = [*ways, *areas]
     coords = {i: lonlat(rd(v)) for v, i in node_id.items()}
     lons = [c[0] for c in coords.values()]
     lats = [c[1] for c in coords.values()]
@@ -479,6 +528,15 @@ def osm_xml(ways: list[Way]) -> tuple[str, dict[str, int]]:
     for i in sorted(coords):
         lon, lat = coords[i]
         lines.append(f'  <node id="{i}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
+    for i, v, tags in extra_nodes:
+        lon, lat = lonlat(rd(v))
+        if not tags:
+            lines.append(f'  <node id="{i}" version="1" lat="{lat:.7f}" lon="{lon:.7f}"/>')
+            continue
+        lines.append(f'  <node id="{i}" version="1" lat="{lat:.7f}" lon="{lon:.7f}">')
+        lines.extend(f'    <tag k="{k}" v="{_xml_escape(val)}"/>' for k, val in tags.items())
+        lines.append('    <tag k="note" v="synthetic"/>')
+        lines.append("  </node>")
     for k, (w, ids) in enumerate(zip(ways, way_nodes, strict=True), start=1):
         lines.append(f'  <way id="{k}" version="1">')
         lines.extend(f'    <nd ref="{i}"/>' for i in ids)
@@ -487,7 +545,9 @@ def osm_xml(ways: list[Way]) -> tuple[str, dict[str, int]]:
         lines.append('    <tag k="note" v="synthetic"/>')
         lines.append("  </way>")
     lines.append("</osm>")
-    return "\n".join(lines) + "\n", {"nodes": len(node_id), "ways": len(ways),
+    return "\n".join(lines) + "\n", {"nodes": len(node_id) + len(extra_nodes),
+                                      "ways": len(ways), "places": len(place_nodes),
+                                      "areas": len(areas),
                                       "max_gap_m": max_gap_m(ways)}
 
 
@@ -1234,6 +1294,10 @@ def readme(counts: dict[str, int], buurten: list[Buurt], lines: list[Line],
         "  village: a few long roads, no grid, no polder roads inside its built-up area.",
         f"  No point of the region lies farther than {counts['max_gap_m']} m from a walkable way",
         "  (checked on a 100 m grid).",
+        f"  For the map background: {counts['places']} `place` nodes (Veenstad `town`, the",
+        f"  villages `village`) and {counts['areas']} areas and lines sharing no node with a",
+        "  street: `landuse=residential` around every built-up area, the lake Veenplas",
+        "  (`natural=water`) and the canal Veenvaart (`waterway=canal`).",
         f"- `gtfs/`: a GTFS feed as a folder of .txt files: {n_stops} stops, {len(lines)} routes, "
         f"{n_trips} trips, {n_st:,} stop times, calendar "
         f"{CALENDAR_START.isoformat()}..{CALENDAR_END.isoformat()}",
@@ -1321,7 +1385,7 @@ def generate() -> dict[str, str]:
     """Every output file (path relative to the output folder -> text)."""
     rng = random.Random(SEED)
     ways, grids = build_streets(rng)
-    osm, counts = osm_xml(ways)
+    osm, counts = osm_xml(ways, *background_features())
     buurten = build_buurten(rng)
     lines = build_lines(grids)
     gtfs = gtfs_files(lines)

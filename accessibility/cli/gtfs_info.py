@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from pathlib import Path
 from typing import Annotated
@@ -11,6 +10,7 @@ import typer
 
 from accessibility.cli import app, print_error
 from accessibility.errors import AccessibilityError
+from accessibility.jobs.settings import parse_date
 
 _MAX_AGENCIES = 3
 
@@ -23,7 +23,9 @@ def gtfs_info_command(
     date: Annotated[
         str | None,
         typer.Option(
-            "--date", help="Dienstdag / service date YYYY-MM-DD: also count what runs that day."
+            "--date",
+            help="Dienstdag / service date (2026-12-01 of / or 01-12-2026): also count what "
+                 "runs that day.",
         ),
     ] = None,
 ) -> None:
@@ -39,7 +41,7 @@ def gtfs_info_command(
     level = gtfs_log.level
     gtfs_log.setLevel(logging.ERROR)
     try:
-        day = _parse_date(date) if date else None
+        day = parse_date(date)
         info = feed_info(feeds, day)
     except AccessibilityError as exc:
         print_error(console, exc)
@@ -111,16 +113,6 @@ def gtfs_info_command(
             console.print(f"{summary.feed_id}: platform_code per station: {shown}")
         for problem in summary.problems:
             console.print(f"[yellow]{summary.feed_id}: {problem}[/yellow]")
-
-
-def _parse_date(text: str) -> dt.date:
-    """Parse ``YYYY-MM-DD`` or raise an :class:`AccessibilityError` saying so."""
-    from accessibility.errors import InputError
-
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise InputError(f"--date {text!r} is not a date: write it as YYYY-MM-DD.") from None
 
 
 def _ignored(counts: dict[str, int]) -> str:

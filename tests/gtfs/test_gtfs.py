@@ -501,9 +501,11 @@ def test_cli_gtfs_info(tmp_path):
     assert result.exit_code == 0, result.output
     assert "trips on date" in result.output
     assert "2019-05-01..2019-05-31" in result.output
-    bad = runner.invoke(app, ["gtfs-info", str(folder), "--date", "14-05-2019"])
+    dutch = runner.invoke(app, ["gtfs-info", str(folder), "--date", "14-05-2019"])
+    assert dutch.exit_code == 0 and dutch.output == result.output  # as the other commands
+    bad = runner.invoke(app, ["gtfs-info", str(folder), "--date", "2019/05/14"])
     assert bad.exit_code == 1
-    assert "is not a date: write it as YYYY-MM-DD" in bad.output
+    assert "is not a date; write 2026-12-01 or 01-12-2026" in " ".join(bad.output.split())
     assert "Traceback" not in bad.output
     missing = runner.invoke(app, ["gtfs-info", str(tmp_path / "none.zip")])
     assert missing.exit_code == 1

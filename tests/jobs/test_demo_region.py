@@ -57,11 +57,13 @@ def osm() -> dict:
     root = ET.parse(DEMO / "streets.osm").getroot()
     nodes = {int(n.get("id")): (float(n.get("lon")), float(n.get("lat")))
              for n in root.iter("node")}
+    tagged = {int(n.get("id")): {t.get("k"): t.get("v") for t in n.iter("tag")}
+              for n in root.iter("node") if n.find("tag") is not None}
     ways = []
     for w in root.iter("way"):
         tags = {t.get("k"): t.get("v") for t in w.iter("tag")}
         ways.append(([int(nd.get("ref")) for nd in w.iter("nd")], tags))
-    return {"root": root, "nodes": nodes, "ways": ways}
+    return {"root": root, "nodes": nodes, "tagged": tagged, "ways": ways}
 
 
 def walkable(tags: dict[str, str]) -> bool:
@@ -112,12 +114,29 @@ def test_osm_structure(osm: dict) -> None:
     assert 5_000 <= len(osm["nodes"]) <= 15_000
     refs = {r for refs, _ in osm["ways"] for r in refs}
     assert refs <= set(osm["nodes"]), "every <nd ref> names a node"
-    assert set(osm["nodes"]) <= refs, "no orphan nodes"
+    assert set(osm["nodes"]) - set(osm["tagged"]) <= refs, "no orphan untagged nodes"
+    assert not set(osm["tagged"]) & refs, "place nodes are not part of a way"
     kinds = {tags.get("highway") for _, tags in osm["ways"]}
     assert {"residential", "secondary", "tertiary", "unclassified", "footway", "path",
             "pedestrian", "track", "motorway"} <= kinds
     for lon, lat in osm["nodes"].values():
         assert 5.0 < lon < 5.55 and 52.4 < lat < 52.7
+
+
+def test_map_background_features_share_no_node_with_a_street(osm: dict) -> None:
+    """Place names, built-up land and water for the map, invisible to routing."""
+    places = {tags["name"]: tags["place"] for tags in osm["tagged"].values()}
+    assert places == {"Veenstad": "town", "Oosterhoeve": "village", "Molenwijk": "village",
+                      "Zandrecht": "village", "Kreekdijk": "village", "Heidedorp": "village"}
+    street_nodes = {r for refs, tags in osm["ways"] if "highway" in tags for r in refs}
+    background = [(refs, tags) for refs, tags in osm["ways"] if "highway" not in tags
+                  and "railway" not in tags]
+    assert sorted(tags.get("landuse") or tags.get("natural") or tags.get("waterway")
+                  for _, tags in background) == ["canal", *["residential"] * 6, "water"]
+    for refs, tags in background:
+        assert not set(refs) & street_nodes, tags
+        if "landuse" in tags or "natural" in tags:
+            assert refs[0] == refs[-1], f"{tags} is a closed way"
 
 
 def test_walkable_network_is_connected_and_barriers_are_separate(osm: dict) -> None:

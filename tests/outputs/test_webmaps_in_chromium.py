@@ -19,6 +19,7 @@ from map_inputs import CAPTION, CRS, buurten_grid, two_centre_isochrones
 from matplotlib import colors
 from matplotlib.image import imread
 
+from accessibility.basemap import read_background
 from accessibility.jobs.candidates import candidate_frame
 from accessibility.jobs.check_location import run_check_location
 from accessibility.jobs.isochrones import run_isochrones
@@ -196,12 +197,15 @@ def test_job_web_maps_render_offline(chromium, demo_pages, name):
         (demo.locations.pinned["kind"] != "proposed").sum())
     names = set(found["labels"])
     assert set(steunpunten["name"]) <= names
+    counts = read_background(demo.inputs.osm, demo.config.crs).counts()
+    background = (counts["water"] > 0) + (counts["built_up"] > 0)  # one filled trace each
+    assert background == 2 and {"Veenstad", "Heidedorp"} <= names  # and the place names
     if name == "isochrones":
-        assert found["fills"] == 4  # bands to the nearest steunpunt
+        assert found["fills"] == 4 + background  # bands to the nearest steunpunt
         assert found["points"] == stars + 1  # and the proposed location, numbered
     else:
         population = demo.population.gdf["population"].sum()
-        assert found["fills"] == n_buurten  # every buurt reacts to the mouse
+        assert found["fills"] == n_buurten + background  # every buurt reacts to the mouse
         assert found["points"] > population / 10 * 0.9  # dots: 1 per 10 inhabitants
     pixels = map_pixels(page)
     assert len(np.unique((pixels * 255).astype(int).reshape(-1, 3), axis=0)) > 20
