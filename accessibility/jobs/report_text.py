@@ -91,13 +91,26 @@ def gemeente_names(data: RegionData, lang: str) -> dict[str, str]:
 
 
 # ----------------------------------------------------------------------------- parameters
+#: Up to this many gemeentecodes are listed in the region row; more are counted.
+MAX_LISTED_GEMEENTEN = 8
+
+
+def gemeente_codes(data: RegionData, lang: str) -> str:
+    """The region's gemeentecodes, or their number for a large (national) region."""
+    codes = list(data.config.gemeenten)
+    if len(codes) <= MAX_LISTED_GEMEENTEN:
+        return ", ".join(codes)
+    n = number(len(codes), 0, lang)
+    return tr(lang, f"{n} gemeenten", f"{n} municipalities")
+
+
 def parameters_table(data: RegionData, lang: str = "nl") -> dict[str, str]:
     """All parameters a reader needs to interpret the figures."""
     p = data.request
     a = data.config.analysis
     walk = p.walking_limit.total_seconds() / 60
     rows = {
-        tr(lang, "Regio", "Region"): f"{data.config.title} ({', '.join(data.config.gemeenten)})",
+        tr(lang, "Regio", "Region"): f"{data.config.title} ({gemeente_codes(data, lang)})",
         tr(lang, "Dienstregelingsdatum", "Timetable date"):
             f"{WEEKDAYS[lang][p.date.weekday()]} {p.date:%d-%m-%Y}",
         tr(lang, "Vertrektijdvenster", "Departure window"):
