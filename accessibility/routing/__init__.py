@@ -21,6 +21,7 @@ from accessibility.routing.matrix import (
 )
 from accessibility.routing.modes import TransportMode, as_mode, route_type_mode
 from accessibility.routing.nearest import times_to_nearest
+from accessibility.routing.itineraries import DetailedItineraries
 from accessibility.routing.network import (
     STOP_SNAP_DISTANCE_M,
     TRANSFER_DISTANCE_LIMIT_M,
@@ -34,6 +35,7 @@ from accessibility.routing.request import (
 from accessibility.routing.street_legs import PointLinks, link_points
 
 __all__ = [
+    "DetailedItineraries",
     "EGRESS_DISTANCE_LIMIT_M",
     "POINT_SNAP_DISTANCE_M",
     "STOP_SNAP_DISTANCE_M",
