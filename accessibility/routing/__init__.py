@@ -12,6 +12,7 @@
   :mod:`.r5py_engine`.
 """
 
+from accessibility.routing.itineraries import DetailedItineraries
 from accessibility.routing.matrix import (
     TravelTimeMatrix,
     TravelTimes,
@@ -21,7 +22,6 @@ from accessibility.routing.matrix import (
 )
 from accessibility.routing.modes import TransportMode, as_mode, route_type_mode
 from accessibility.routing.nearest import times_to_nearest
-from accessibility.routing.itineraries import DetailedItineraries
 from accessibility.routing.network import (
     STOP_SNAP_DISTANCE_M,
     TRANSFER_DISTANCE_LIMIT_M,
