@@ -218,6 +218,7 @@ def detailed_itineraries(
     *,
     force_all_to_all: bool = False,
     options: str = "fastest",
+    nearest_only: bool = False,
     progress: Callable[[int, int], None] | None = None,
 ) -> gpd.GeoDataFrame:
     """The leg table of :class:`DetailedItineraries` (see there); ``attrs["stats"]`` timings."""
@@ -264,16 +265,17 @@ def detailed_itineraries(
         )
         t1 = time.perf_counter()
         search_s += t1 - t0
-        for d in dests:
-            for option, (j, leave) in enumerate(
-                journey_options(journeys, label_journey, d, q, options == "pareto")
-            ):
-                first, n = int(journeys[j, 2]), int(journeys[j, 3])
-                for segment, row in enumerate(_leg_rows(ctx, o, legs[first : first + n], leave)):
-                    row.update(from_id=origins_p.ids[o], to_id=dest_p.ids[d], option=option,
-                               segment=segment)  # fmt: skip
-                    rows.append(row)
-                n_options += 1
+        chosen = [(d, option, j, leave) for d in dests for option, (j, leave) in enumerate(
+            journey_options(journeys, label_journey, d, q, options == "pareto"))]
+        if nearest_only and chosen:
+            chosen = [min(chosen, key=lambda c: int(journeys[c[2], 4]) - c[3])]
+        for d, option, j, leave in chosen:
+            first, n = int(journeys[j, 2]), int(journeys[j, 3])
+            for segment, row in enumerate(_leg_rows(ctx, o, legs[first : first + n], leave)):
+                row.update(from_id=origins_p.ids[o], to_id=dest_p.ids[d], option=option,
+                           segment=segment)  # fmt: skip
+                rows.append(row)
+            n_options += 1
         geometry_s += time.perf_counter() - t1
         if progress is not None:
             progress(done, len(by_origin))
@@ -319,6 +321,11 @@ class DetailedItineraries(gpd.GeoDataFrame):
     options : {"fastest", "pareto"}, default "fastest"
         The fastest journey per departure minute, or per minute also the
         faster-with-more-rides set (see :mod:`accessibility.routing.itineraries`).
+    nearest_only : bool, default False
+        Keep one option per origin: the shortest travel time to any of its
+        destinations over the window (the journey to the nearest destination;
+        ties: the first destination, the earliest minute). Leg rows are built
+        for that option only.
     progress : callable, optional
         ``progress(done, total)`` after each origin.
 
@@ -338,13 +345,14 @@ class DetailedItineraries(gpd.GeoDataFrame):
         *,
         force_all_to_all: bool = False,
         options: str = "fastest",
+        nearest_only: bool = False,
         progress: Callable[[int, int], None] | None = None,
         **request_fields,
     ) -> None:
         q = as_request(request, request_fields)
         frame = detailed_itineraries(transport_network, origins, destinations, q,
                                      force_all_to_all=force_all_to_all, options=options,
-                                     progress=progress)  # fmt: skip
+                                     nearest_only=nearest_only, progress=progress)  # fmt: skip
         attrs = dict(frame.attrs)
         super().__init__(frame, geometry="geometry", crs="EPSG:4326")
         self.attrs.update(attrs)
