@@ -25,7 +25,7 @@ from accessibility.jobs.journey_text import (
 )
 from accessibility.jobs.region import RegionData
 from accessibility.outputs.files import write_geojson, write_geopackage
-from accessibility.routing import DetailedItineraries, TravelRequest
+from accessibility.routing import DetailedItineraries, TransportNetwork, TravelRequest
 
 
 @dataclasses.dataclass
@@ -77,12 +77,29 @@ def run_itinerary(data: RegionData, origin: gpd.GeoDataFrame, to: str,
         Unknown steunpunt, or no journey within the maximum travel time.
     """
     target = find_steunpunt(data, to)
-    request = data.request.replace(wait_at_origin=False)
-    dest = gpd.GeoDataFrame({"id": [str(target["id"])]}, geometry=[target.geometry], crs=4326)
+    dest = gpd.GeoDataFrame({"id": [str(target["id"])], "name": [str(target["name"])]},
+                            geometry=[target.geometry], crs=4326)  # fmt: skip
+    return fastest_journey(data.network, origin, dest, data.request.replace(wait_at_origin=False),
+                           lang)
+
+
+def fastest_journey(network: TransportNetwork, origin: gpd.GeoDataFrame,
+                    destination: gpd.GeoDataFrame, request: TravelRequest,
+                    lang: str = "nl") -> ItineraryResult:
+    """The fastest journey leaving within the request's window from ``origin`` to
+    ``destination`` (one row each: ``name`` and a point; the destination also ``id``).
+
+    Raises
+    ------
+    InputError
+        No journey within the maximum travel time.
+    """
+    dest = gpd.GeoDataFrame({"id": destination["id"].astype(str).to_numpy()},
+                            geometry=destination.geometry.to_crs(4326).to_numpy(), crs=4326)
     start = gpd.GeoDataFrame({"id": ["start"]}, geometry=origin.geometry.to_crs(4326).to_numpy(),
                              crs=4326)  # fmt: skip
-    legs = DetailedItineraries(data.network, start, dest, request, nearest_only=True)
-    name = str(target["name"])
+    legs = DetailedItineraries(network, start, dest, request, nearest_only=True)
+    name = str(destination["name"].iloc[0])
     if legs.empty:
         raise InputError(
             f"no journey from {origin['name'].iloc[0]} to {name} leaves in the window "
@@ -92,7 +109,7 @@ def run_itinerary(data: RegionData, origin: gpd.GeoDataFrame, to: str,
     facts = journey_facts(legs, lang)
     return ItineraryResult(
         legs=legs, origin=origin.iloc[0].to_dict(),
-        destination={"id": str(target["id"]), "name": name},
+        destination={"id": str(destination["id"].iloc[0]), "name": name},
         steps=journey_steps(legs, name, lang), summary=journey_summary(facts, lang),
         facts=facts, request=request)  # fmt: skip
 

@@ -258,3 +258,27 @@ def test_poa_totals_equal_matrix(tmp_path_factory) -> None:
     n = _check_totals_equal_matrix(net, pts.iloc[:12], pts.iloc[12:],
                                    [dt.datetime(2019, 5, 13, 14, 0)])  # fmt: skip
     assert n > 80
+
+
+def test_cli_itinerary_without_region_file(world, tmp_path) -> None:
+    """``itinerary --osm --gtfs``: the same journey as a step list and a GeoJSON file."""
+    from typer.testing import CliRunner
+
+    from accessibility.cli import app
+
+    out = tmp_path / "route.geojson"
+    args = ["itinerary", "--osm", str(world.osm_pbf), "--gtfs", str(world.gtfs_paths[0]),
+            "--lat", str(LAT), "--lon", "5.002", "--to-lat", str(LAT), "--to-lon", "5.099",
+            "--to", "Doel", "--departure", "2019-05-14 08:00", "--window", "1", "--out", str(out),
+            "--cache-dir", str(world.osm_pbf.parent / "cache")]  # fmt: skip
+    r = CliRunner().invoke(app, args, env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "1. Loop 140 m naar halte Alpha" in r.output
+    assert "2. Neem bus 1 richting Gamma via Beta om 08:05 en stap uit bij Beta (08:15)" in r.output
+    assert "4. Neem tram 2 richting Gamma om 08:20 en stap uit bij Gamma (08:25)" in r.output
+    assert "5. Loop 70 m naar Doel" in r.output
+    assert "Vertrek 08:00, aankomst 08:26: 26 min, waarvan 4 min wachten, 1 keer overstappen." \
+        in r.output
+    assert gpd.read_file(out)["transport_mode"].tolist() == ["WALK", "BUS", "WALK", "TRAM", "WALK"]
+    r = CliRunner().invoke(app, args[:5] + ["--to", "x"], env={"COLUMNS": "200"})
+    assert r.exit_code == 2 and "--to-lat/--to-lon" in r.output
