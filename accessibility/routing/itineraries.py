@@ -247,38 +247,42 @@ def detailed_itineraries(
         egress = empty_csr(network.n_stops)
     targets = leg_targets(network, origins_p.lat, origins_p.lon, d_snap, dest_p.lat, dest_p.lon,
                           with_stops=bool(q.transit_modes))  # fmt: skip
-    ctx = _Context(network, q, origins_p, dest_p, o_snap, d_snap, LegGeometry(network),
-                   dt.datetime.combine(q.date, dt.time()))  # fmt: skip
     params = (q.departure_seconds, q.n_minutes, q.rides, q.max_time_seconds,
               raptor.BOARD_SLACK_SECONDS, q.wait_at_origin)  # fmt: skip
     by_origin: dict[int, list[int]] = {}
     for o, d in pairs:
         by_origin.setdefault(o, []).append(d)
-    rows: list[dict] = []
-    n_options = 0
-    search_s = geometry_s = 0.0
+    # Pass 1: the searches and the options (kernel legs); pass 2: rows and geometries.
+    found: list[tuple[int, int, int, np.ndarray, int]] = []
     for done, (o, dests) in enumerate(by_origin.items(), start=1):
-        t0 = time.perf_counter()
         access, walk = origin_legs(network, q, o_snap, d_snap, o, o + 1, targets)
         journeys, legs, label_journey = origin_journeys(
             net, access[1], access[2], walk[1], walk[2], egress, len(dest_p), params
         )
-        t1 = time.perf_counter()
-        search_s += t1 - t0
         chosen = [(d, option, j, leave) for d in dests for option, (j, leave) in enumerate(
             journey_options(journeys, label_journey, d, q, options == "pareto"))]
         if nearest_only and chosen:
             chosen = [min(chosen, key=lambda c: int(journeys[c[2], 4]) - c[3])]
         for d, option, j, leave in chosen:
             first, n = int(journeys[j, 2]), int(journeys[j, 3])
-            for segment, row in enumerate(_leg_rows(ctx, o, legs[first : first + n], leave)):
-                row.update(from_id=origins_p.ids[o], to_id=dest_p.ids[d], option=option,
-                           segment=segment)  # fmt: skip
-                rows.append(row)
-            n_options += 1
-        geometry_s += time.perf_counter() - t1
+            found.append((o, d, option, legs[first : first + n], leave))
         if progress is not None:
             progress(done, len(by_origin))
+    search_s = time.perf_counter() - t_start
+    t1 = time.perf_counter()
+    timetable = network.timetable(q.date) if q.transit_modes else None
+    ridden = ({str(timetable.trip_ids[t]) for *_, kernel_legs, _ in found
+               for t in kernel_legs[kernel_legs[:, 0] == RIDE, 3]} if timetable else set())
+    ctx = _Context(network, q, origins_p, dest_p, o_snap, d_snap, LegGeometry(network, ridden),
+                   dt.datetime.combine(q.date, dt.time()))  # fmt: skip
+    rows: list[dict] = []
+    for o, d, option, kernel_legs, leave in found:
+        for segment, row in enumerate(_leg_rows(ctx, o, kernel_legs, leave)):
+            row.update(from_id=origins_p.ids[o], to_id=dest_p.ids[d], option=option,
+                       segment=segment)  # fmt: skip
+            rows.append(row)
+    geometry_s = time.perf_counter() - t1
+    n_options = len(found)
     columns = R5PY_COLUMNS + EXTRA_COLUMNS
     frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=columns), geometry="geometry",
                              crs="EPSG:4326")  # fmt: skip
@@ -332,7 +336,7 @@ class DetailedItineraries(gpd.GeoDataFrame):
     Notes
     -----
     A pair without any journey within ``max_time`` has no rows. Timings are in
-    ``.attrs["stats"]`` (``search_s``: the RAPTOR searches, ``legs_s``: leg
+    ``.attrs["stats"]`` (``search_s``: snapping, street legs and RAPTOR searches, ``legs_s``: leg
     rows and geometries).
     """
 

@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import numpy as np
 import shapely
 import shapely.ops
@@ -36,19 +38,38 @@ def haversine_length(lat: np.ndarray, lon: np.ndarray) -> float:
 
 
 class LegGeometry:
-    """Builds the lines of one network's legs; shapes and street buffers are loaded once.
+    """Builds the lines of one network's legs (street buffers and trip shapes loaded once).
 
     Parameters
     ----------
     network : TransportNetwork
+    trip_ids : iterable of str
+        Timetable trip ids that will be ridden: their ``trips.txt`` rows and
+        shapes are read (streamed) now; earlier reads for the same network are
+        kept in its memo and not repeated.
     """
 
-    def __init__(self, network: TransportNetwork) -> None:
+    def __init__(self, network: TransportNetwork, trip_ids: Iterable[str] = ()) -> None:
         self.network = network
         self.paths = StreetPaths(network.streets)
+        cache = network.memo(("itinerary_trips",),
+                             lambda: {"trips": {}, "shapes": {}, "no_shape": set()})
         feeds = (list(network.gtfs_paths), list(network.feed.feed_ids))
-        self.trips = network.memo(("trip_details",), lambda: read_trip_details(*feeds))
-        self._shapes_raw = network.memo(("shapes",), lambda: read_shapes(*feeds))
+        wanted = {feed_trip_id(t) for t in trip_ids} - set(cache["trips"])
+        if wanted:
+            details = read_trip_details(*feeds, wanted)
+            for trip_id in wanted:
+                row = details.loc[trip_id] if trip_id in details.index else None
+                cache["trips"][trip_id] = ("", "") if row is None else (
+                    str(row["trip_headsign"]), str(row["shape_id"]))
+        shape_ids = {cache["trips"][feed_trip_id(t)][1] for t in trip_ids} - {""}
+        missing = shape_ids - set(cache["shapes"]) - cache["no_shape"]
+        if missing:
+            found = read_shapes(*feeds, missing)
+            cache["shapes"].update(found)
+            cache["no_shape"].update(missing - set(found))
+        self._trips: dict[str, tuple[str, str]] = cache["trips"]
+        self._shapes_raw: dict[str, tuple[np.ndarray, np.ndarray]] = cache["shapes"]
         self._shapes: dict[str, tuple[shapely.LineString, float]] = {}
 
     def walk(
@@ -80,8 +101,7 @@ class LegGeometry:
         ``trip_id`` is the timetable's trip id; the first and last stops are
         where the ride is boarded and left.
         """
-        feed_id = feed_trip_id(trip_id)
-        shape_id = self.trips["shape_id"].get(feed_id, "")
+        shape_id = self._trips.get(feed_trip_id(trip_id), ("", ""))[1]
         shape = self._projected_shape(shape_id) if shape_id else None
         if shape is not None:
             line, lat0 = shape
@@ -103,7 +123,7 @@ class LegGeometry:
 
     def headsign(self, trip_id: str) -> str:
         """``trip_headsign`` of a timetable trip ('' when the feed gives none)."""
-        return str(self.trips["trip_headsign"].get(feed_trip_id(trip_id), ""))
+        return self._trips.get(feed_trip_id(trip_id), ("", ""))[0]
 
 
 def _local_xy(lat: np.ndarray, lon: np.ndarray, lat0: float) -> tuple[np.ndarray, np.ndarray]:
