@@ -336,8 +336,8 @@ class DetailedItineraries(gpd.GeoDataFrame):
     Notes
     -----
     A pair without any journey within ``max_time`` has no rows. Timings are in
-    ``.attrs["stats"]`` (``search_s``: snapping, street legs and RAPTOR searches, ``legs_s``: leg
-    rows and geometries).
+    ``.attrs["stats"]`` (``search_s``: snapping, street legs and RAPTOR searches;
+    ``legs_s``: shapes, leg rows and geometries).
     """
 
     def __init__(
