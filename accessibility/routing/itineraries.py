@@ -64,6 +64,9 @@ R5PY_COLUMNS = [
     "geometry",
 ]  # fmt: skip
 
+#: Origins whose access and walk-only legs are searched together (in parallel).
+ORIGINS_PER_BATCH = 64
+
 #: Columns added after r5py's, for step lists and maps.
 EXTRA_COLUMNS = ["route_short_name", "headsign", "start_stop_name", "end_stop_name"]
 
@@ -254,10 +257,16 @@ def detailed_itineraries(
         by_origin.setdefault(o, []).append(d)
     # Pass 1: the searches and the options (kernel legs); pass 2: rows and geometries.
     found: list[tuple[int, int, int, np.ndarray, int]] = []
-    for done, (o, dests) in enumerate(by_origin.items(), start=1):
-        access, walk = origin_legs(network, q, o_snap, d_snap, o, o + 1, targets)
+    batch: tuple | None = None
+    for done, (o, dests) in enumerate(sorted(by_origin.items()), start=1):
+        if batch is None or not batch[0] <= o < batch[0] + ORIGINS_PER_BATCH:
+            lo = o  # street searches of a batch of origins run in parallel
+            batch = (lo, *origin_legs(network, q, o_snap, d_snap, lo,
+                                      min(len(origins_p), lo + ORIGINS_PER_BATCH), targets))
+        lo, (a_ptr, a_stop, a_s), (w_ptr, w_dest, w_s) = batch
+        a0, a1, w0, w1 = a_ptr[o - lo], a_ptr[o - lo + 1], w_ptr[o - lo], w_ptr[o - lo + 1]
         journeys, legs, label_journey = origin_journeys(
-            net, access[1], access[2], walk[1], walk[2], egress, len(dest_p), params
+            net, a_stop[a0:a1], a_s[a0:a1], w_dest[w0:w1], w_s[w0:w1], egress, len(dest_p), params
         )
         chosen = [(d, option, j, leave) for d in dests for option, (j, leave) in enumerate(
             journey_options(journeys, label_journey, d, q, options == "pareto"))]
