@@ -282,3 +282,13 @@ def test_cli_itinerary_without_region_file(world, tmp_path) -> None:
     assert gpd.read_file(out)["transport_mode"].tolist() == ["WALK", "BUS", "WALK", "TRAM", "WALK"]
     r = CliRunner().invoke(app, args[:5] + ["--to", "x"], env={"COLUMNS": "200"})
     assert r.exit_code == 2 and "--to-lat/--to-lon" in r.output
+
+
+def test_walk_only_mode_is_one_street_leg(world) -> None:
+    kw = {"departure": WHEN, "departure_time_window": dt.timedelta(minutes=1),
+          "transport_modes": ["WALK"]}
+    it = DetailedItineraries(world, HOME, GOAL, **kw)
+    assert len(it) == 1 and it["transport_mode"].iloc[0] == TransportMode.WALK
+    assert it["distance"].iloc[0] == pytest.approx(_street_m(5.002, 5.099), abs=0.05)
+    ttm = TravelTimeMatrix(world, HOME, GOAL, **kw)
+    assert _totals(it).iloc[0] // 60 == ttm["travel_time"].iloc[0]
