@@ -12,12 +12,14 @@ out step by step; the table lists up to :data:`MAX_BUURTEN` of them.
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
 
 from accessibility.jobs.journey_text import journey_facts, journey_sentence
 from accessibility.jobs.region import RegionData
+from accessibility.outputs.journey_maps import plot_example_journeys
 from accessibility.outputs.report import ReportSection, number
 from accessibility.routing import DetailedItineraries, TravelRequest
 
@@ -145,9 +147,30 @@ def example_table(examples: ExampleJourneys, lang: str) -> pd.DataFrame:
     return out.rename(columns={k: v[0] if lang == "nl" else v[1] for k, v in _HEADERS.items()})
 
 
-def example_section(examples: ExampleJourneys, lang: str, *, title: str,
-                    intro: str) -> ReportSection | None:
-    """A report section: ``intro``, the :data:`N_WRITTEN` journeys written out, the table.
+def written_out(examples: ExampleJourneys) -> list[str]:
+    """Buurtcodes of the journeys written out (numbered 1, 2, ... in text and map)."""
+    return [str(c) for c in examples.table["buurtcode"].head(N_WRITTEN)]
+
+
+def example_map(examples: ExampleJourneys, buurten: gpd.GeoDataFrame,
+                steunpunten: gpd.GeoDataFrame, caption: dict, path: Path,
+                lang: str) -> Path | None:
+    """The map of the journeys written out (None when none reaches a steunpunt)."""
+    order = [c for c in written_out(examples) if c in examples.sentences]
+    if not order:
+        return None
+    title = _tr(lang, "Voorbeeldreizen uit de witte vlekken", "Example journeys from the white spots")
+    caption = {**caption, "percentile": None,
+               "engine": _tr(lang, "accessibility (RAPTOR, snelste reis in het venster)",
+                             "accessibility (RAPTOR, fastest trip in the window)")}
+    return plot_example_journeys(buurten, examples.legs, order, steunpunten, title, caption, path,
+                                 lang=lang)
+
+
+def example_section(examples: ExampleJourneys, lang: str, *, title: str, intro: str,
+                    map_png: Path | None = None) -> ReportSection | None:
+    """A report section: ``intro``, the :data:`N_WRITTEN` journeys written out (numbered as
+    on ``map_png`` when given), the table.
 
     Returns None when there is no buurt.
     """
@@ -169,9 +192,9 @@ def example_section(examples: ExampleJourneys, lang: str, *, title: str,
         "this fastest journey; an inhabitant at the edge of the buurt may also need longer.")]
     table = examples.table
     max_min = q.max_time_seconds // 60
-    for row in table.head(N_WRITTEN).itertuples():
-        who = _tr(lang, f"{row.buurtnaam} ({number(row.population, 0, lang)} inwoners)",
-                  f"{row.buurtnaam} ({number(row.population, 0, lang)} inhabitants)")
+    for i, row in enumerate(table.head(N_WRITTEN).itertuples(), start=1):
+        who = _tr(lang, f"{i}. {row.buurtnaam} ({number(row.population, 0, lang)} inwoners)",
+                  f"{i}. {row.buurtnaam} ({number(row.population, 0, lang)} inhabitants)")
         text = examples.sentences.get(row.buurtcode)
         if text is None:
             text = _tr(lang, f"geen steunpunt bereikbaar binnen {max_min} minuten.",
@@ -187,14 +210,18 @@ def example_section(examples: ExampleJourneys, lang: str, *, title: str,
                         "reistijd)",
                   "Example journey per buurt (empty: no steunpunt within the maximum travel "
                   "time)")
+    figures = [] if map_png is None else [(_tr(
+        lang, "De uitgeschreven reizen (nummers als in de tekst)",
+        "The journeys written out (numbers as in the text)"), map_png)]
     return ReportSection(title, paragraphs=paragraphs,
-                         tables=[(caption, example_table(examples, lang))])
+                         tables=[(caption, example_table(examples, lang))], figures=figures)
 
 
-def whitespot_examples_section(examples: ExampleJourneys, lang: str) -> ReportSection | None:
-    """The white-spot report's section of example journeys."""
+def whitespot_examples_section(examples: ExampleJourneys, lang: str,
+                               map_png: Path | None = None) -> ReportSection | None:
+    """The white-spot report's section of example journeys (with their map)."""
     return example_section(
-        examples, lang, title=_tr(lang, "Voorbeeldreizen uit de witte vlekken",
+        examples, lang, map_png=map_png, title=_tr(lang, "Voorbeeldreizen uit de witte vlekken",
                                   "Example journeys from the white spots"),
         intro=_tr(lang,
                   "Hoe zou iemand uit een witte-vlekbuurt bij een steunpunt komen? Per buurt "

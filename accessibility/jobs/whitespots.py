@@ -33,7 +33,11 @@ from accessibility.analysis.coverage import (
 )
 from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
-from accessibility.jobs.example_journeys import example_journeys, whitespot_examples_section
+from accessibility.jobs.example_journeys import (
+    example_journeys,
+    example_map,
+    whitespot_examples_section,
+)
 from accessibility.jobs.isochrones import reach_within
 from accessibility.jobs.itinerary import route_layer
 from accessibility.jobs.map_context import population_layer, region_map_context
@@ -301,6 +305,9 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
             breaks=a.cutoffs_minutes, title=title, caption_params=caption, lang=lang))
+        examples_png = example_map(examples, buurten, steunpunten_metric, caption,
+                                   tmp / "voorbeeldreizen.png", lang)
+        files += [examples_png] if examples_png else []
         compare = [(n, extra[f"whitespots_{n}.png"]) for n in norms.compare
                    if n != a.norm_minutes]
         sections = [
@@ -308,7 +315,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
                                   extra["dagen_met_toegang.png"]),
             norm_section(data, norms, extra["normcurve.png"], compare),
             capacity_section(data, capacity, extra["capaciteit.png"]),
-            *filter(None, [whitespot_examples_section(examples, lang)]),
+            *filter(None, [whitespot_examples_section(examples, lang, examples_png)]),
         ]
         report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
                                   reach=reach, lang=lang, extra_sections=sections,

@@ -62,7 +62,8 @@ def test_section_writes_out_the_most_populous(demo, buurten) -> None:
     assert section.title == "Example journeys from the white spots"
     written = section.paragraphs[2:2 + N_WRITTEN]
     names = examples.table["buurtnaam"].head(N_WRITTEN).tolist()
-    assert [p.split(" (")[0] for p in written] == names
+    assert [p.split(" (")[0] for p in written] == [f"{i}. {n}" for i, n in
+                                                   enumerate(names, start=1)]
     assert all("inhabitants): " in p for p in written)
     table = example_table(examples, "en")
     assert list(table.columns)[:4] == ["buurt", "gemeente", "inhabitants",

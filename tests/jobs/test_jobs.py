@@ -115,6 +115,8 @@ def test_whitespot_outputs_and_report(whitespots) -> None:
     spots = set(whitespots.buurten.loc[whitespots.buurten["witte_vlek"], "buurtcode"])
     assert set(journeys["from_id"]) <= spots and len(set(journeys["from_id"])) >= 5
     assert journeys.groupby("from_id")["to_id"].nunique().eq(1).all()
+    assert (out / "voorbeeldreizen.png").stat().st_size > 10_000
+    assert "De uitgeschreven reizen (nummers als in de tekst)" in report
     csv = pd.read_csv(out / "buurten.csv")
     assert {"buurtcode", "epa_estimate", "witte_vlek", "median_time_min"} <= set(csv.columns)
 
