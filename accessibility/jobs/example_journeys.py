@@ -123,18 +123,21 @@ def example_journeys(data: RegionData, buurten: gpd.GeoDataFrame, steunpunten: g
     return ExampleJourneys(table, legs, sentences, len(buurten), request)
 
 
+def with_site(steunpunten: gpd.GeoDataFrame, site: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The steunpunten plus a candidate ``site`` (``id, name``, a point), in their CRS."""
+    crs = steunpunten.crs
+    targets = pd.concat([steunpunten[["id", "name", "geometry"]],
+                         site[["id", "name", "geometry"]].to_crs(crs)], ignore_index=True)
+    return gpd.GeoDataFrame(targets, geometry="geometry", crs=crs)
+
+
 def newly_covered_examples(data: RegionData, before: gpd.GeoDataFrame, after: gpd.GeoDataFrame,
                            steunpunten: gpd.GeoDataFrame, site: gpd.GeoDataFrame,
                            lang: str = "nl") -> ExampleJourneys:
     """Example journeys from the buurten that are white spots ``before`` but not ``after``
     a candidate opens; ``site`` (``id, name``, a point) counts as a steunpunt."""
     newly = before["witte_vlek"].to_numpy() & ~after["witte_vlek"].to_numpy()
-    buurten = after[newly]
-    crs = steunpunten.crs
-    targets = pd.concat([steunpunten[["id", "name", "geometry"]],
-                         site[["id", "name", "geometry"]].to_crs(crs)], ignore_index=True)
-    return example_journeys(data, buurten, gpd.GeoDataFrame(targets, geometry="geometry", crs=crs),
-                            lang)
+    return example_journeys(data, after[newly], with_site(steunpunten, site), lang)
 
 
 def example_table(examples: ExampleJourneys, lang: str) -> pd.DataFrame:
@@ -154,12 +157,13 @@ def written_out(examples: ExampleJourneys) -> list[str]:
 
 def example_map(examples: ExampleJourneys, buurten: gpd.GeoDataFrame,
                 steunpunten: gpd.GeoDataFrame, caption: dict, path: Path,
-                lang: str) -> Path | None:
+                lang: str, title: str | None = None) -> Path | None:
     """The map of the journeys written out (None when none reaches a steunpunt)."""
     order = [c for c in written_out(examples) if c in examples.sentences]
     if not order:
         return None
-    title = _tr(lang, "Voorbeeldreizen uit de witte vlekken", "Example journeys from the white spots")
+    title = title or _tr(lang, "Voorbeeldreizen uit de witte vlekken",
+                         "Example journeys from the white spots")
     caption = {**caption, "percentile": None,
                "engine": _tr(lang, "accessibility (RAPTOR, snelste reis in het venster)",
                              "accessibility (RAPTOR, fastest trip in the window)")}
@@ -232,12 +236,12 @@ def whitespot_examples_section(examples: ExampleJourneys, lang: str,
                   "change and how long the waits are."))
 
 
-def candidate_examples_section(examples: ExampleJourneys, name: str,
-                               lang: str) -> ReportSection | None:
+def candidate_examples_section(examples: ExampleJourneys, name: str, lang: str,
+                               map_png: Path | None = None) -> ReportSection | None:
     """The check-location report's section: journeys from the buurten ``name`` brings
-    within the norm."""
+    within the norm (with their map)."""
     return example_section(
-        examples, lang, title=_tr(lang, f"Voorbeeldreizen met {name}",
+        examples, lang, map_png=map_png, title=_tr(lang, f"Voorbeeldreizen met {name}",
                                   f"Example journeys with {name}"),
         intro=_tr(lang,
                   f"De buurten die met {name} binnen de norm komen: per buurt de reis naar het "

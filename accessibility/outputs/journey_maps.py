@@ -52,6 +52,22 @@ LABELS = {
 }  # fmt: skip
 
 
+#: Around the journeys the map shows this share of their extent, at least MIN_PAD_M.
+PAD_SHARE = 0.25
+MIN_PAD_M = 1500.0
+
+
+def _extent(legs: gpd.GeoDataFrame, buurten: gpd.GeoDataFrame) -> tuple[float, ...]:
+    """The journeys' bounds, padded, within the buurten's (metric CRS)."""
+    if legs.empty:
+        return tuple(buurten.total_bounds)
+    minx, miny, maxx, maxy = legs.total_bounds
+    pad = max(MIN_PAD_M, PAD_SHARE * max(maxx - minx, maxy - miny))
+    bx0, by0, bx1, by1 = buurten.total_bounds
+    return (max(minx - pad, bx0), max(miny - pad, by0), min(maxx + pad, bx1),
+            min(maxy + pad, by1))
+
+
 def plot_example_journeys(
     buurten: gpd.GeoDataFrame,
     legs: gpd.GeoDataFrame,
@@ -104,7 +120,7 @@ def plot_example_journeys(
     for mode in sorted(modes_drawn):
         handles.append(Line2D([], [], color=MODE_COLOURS.get(mode, OTHER_MODE_COLOUR),
                               linewidth=3.0, label=text["modes"].get(mode, text["other"])))
-    minx, miny, maxx, maxy = gdf.total_bounds
+    minx, miny, maxx, maxy = _extent(shown, gdf)
     near = 0.03 * max(maxx - minx, maxy - miny)  # closer numbered starts are pushed apart
     placed: list[tuple[float, float]] = []
     for number, journey in enumerate(order, start=1):
