@@ -143,6 +143,7 @@ def test_check_location_numbers_by_hand(demo: RegionData, tmp_path: Path) -> Non
     # The buurten it brings within the norm get an example journey (the candidate counted).
     assert outcome.comparison.resolved_white_spots
     assert "Voorbeeldreizen met Stationsplein Zandrecht" in report
+    assert (tmp_path / "check" / "voorbeeldreizen_zandrecht.png").exists()
     for code in outcome.comparison.resolved_white_spots:
         name = demo.buurten.gdf.set_index("buurtcode").loc[code, "buurtnaam"]
         assert name in report
