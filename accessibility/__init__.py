@@ -18,6 +18,7 @@ from accessibility import numba_cache
 numba_cache.configure()  # before the first import of numba (routing, streets)
 
 from accessibility.routing import (  # noqa: E402
+    DetailedItineraries,
     PointLinks,
     TransportMode,
     TransportNetwork,
@@ -31,6 +32,7 @@ from accessibility.routing import (  # noqa: E402
 __version__ = "0.1.0"
 
 __all__ = [
+    "DetailedItineraries",
     "PointLinks",
     "TransportMode",
     "TransportNetwork",

@@ -60,6 +60,7 @@ def _root(
 from accessibility.cli import data as _data  # noqa: E402,F401
 from accessibility.cli import geocode as _geocode  # noqa: E402,F401
 from accessibility.cli import gtfs_info as _gtfs_info  # noqa: E402,F401
+from accessibility.cli import itinerary as _itinerary  # noqa: E402,F401
 from accessibility.cli import jobs as _jobs  # noqa: E402,F401
 from accessibility.cli import need as _need  # noqa: E402,F401
 from accessibility.cli import travel_times as _travel_times  # noqa: E402,F401

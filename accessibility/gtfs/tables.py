@@ -7,6 +7,7 @@ Private helper of :mod:`accessibility.gtfs`; every function raises
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import zipfile
@@ -82,6 +83,43 @@ class FeedSource:
     def where(self, filename: str) -> str:
         """Human-readable location of ``filename`` for error messages."""
         return f"{self.path}/{filename}" if self.path.is_dir() else f"{self.path}!{filename}"
+
+    def read_rows(self, filename: str, columns: tuple[str, ...], key: str,
+                  keep: set[str], chunk_rows: int = 500_000) -> pd.DataFrame:
+        """The rows of a large file whose ``key`` column is in ``keep``, streamed in chunks.
+
+        Only ``columns`` (those present; ``key`` must be one of them) are parsed,
+        as stripped strings, so memory stays bounded by the rows kept (used for
+        ``shapes.txt`` and ``trips.txt`` of national feeds). A file without
+        ``key`` gives an empty table.
+        """
+        wanted = set(columns)
+        try:
+            with contextlib.ExitStack() as stack:
+                if self.path.is_dir():
+                    handle = stack.enter_context(open(self._members[filename], "rb"))
+                else:
+                    archive = stack.enter_context(zipfile.ZipFile(self.path))
+                    handle = stack.enter_context(archive.open(self._members[filename]))
+                text = stack.enter_context(io.TextIOWrapper(handle, encoding="utf-8-sig"))
+                chunks = pd.read_csv(text, dtype=str, keep_default_na=False,
+                                     skipinitialspace=True, chunksize=chunk_rows,
+                                     usecols=lambda c: str(c).strip() in wanted)
+                kept = []
+                for chunk in chunks:
+                    chunk.columns = [str(c).strip() for c in chunk.columns]
+                    if key not in chunk.columns:
+                        return pd.DataFrame(columns=list(columns))
+                    chunk = chunk[chunk[key].str.strip().isin(keep)]
+                    kept.append(chunk.apply(lambda col: col.str.strip()))
+        except pd.errors.EmptyDataError:
+            return pd.DataFrame(columns=list(columns))
+        except (*_ZIP_ERRORS, UnicodeDecodeError, pd.errors.ParserError) as exc:
+            raise GtfsError(f"{self.where(filename)} cannot be read ({exc}): fix or re-download "
+                            "the feed.") from exc
+        if not kept:
+            return pd.DataFrame(columns=list(columns))
+        return pd.concat(kept, ignore_index=True)
 
     def read(self, filename: str, required_columns: tuple[str, ...]) -> pd.DataFrame:
         """Read one file with every column as stripped strings ('' when empty).

@@ -27,6 +27,12 @@ from accessibility.analysis.grid import make_grid
 from accessibility.analysis.isochrones import isochrone_polygons
 from accessibility.io import atomic_dir
 from accessibility.jobs.candidates import CandidateCheck, check_candidates
+from accessibility.jobs.example_journeys import (
+    candidate_examples_section,
+    example_map,
+    newly_covered_examples,
+    with_site,
+)
 from accessibility.jobs.isochrones import location_surfaces, region_area
 from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.metadata import write_metadata
@@ -231,6 +237,16 @@ def run_check_location(data: RegionData, candidates: gpd.GeoDataFrame, out_dir: 
             sections.append(candidate_section(data, outcome.name, outcome.comparison, png,
                                               outcome.note, geocode_sentence(outcome.candidate,
                                                                              lang), lang=lang))
+            examples = newly_covered_examples(data, before_layer, after_layer, steunpunten,
+                                              site.assign(name=outcome.name), lang)
+            journeys_png = example_map(
+                examples, before_layer, with_site(steunpunten, site.assign(name=outcome.name)),
+                caption, tmp / f"voorbeeldreizen_{tag}.png", lang,
+                title=tr(lang, f"Voorbeeldreizen met {outcome.name}",
+                         f"Example journeys with {outcome.name}"), context=context)
+            files += [journeys_png] if journeys_png else []
+            sections.extend(filter(None, [candidate_examples_section(examples, outcome.name,
+                                                                     lang, journeys_png)]))
         layers["buurten_voor"] = buurt_layer(data, outcomes[0].comparison.before)
         files.append(write_geopackage(layers, tmp / "check_location.gpkg", styles=styles))
         if len(outcomes) > 1 or len(checked.rejected):

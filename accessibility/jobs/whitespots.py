@@ -33,7 +33,13 @@ from accessibility.analysis.coverage import (
 )
 from accessibility.analysis.epa import add_epa_to_points
 from accessibility.io import atomic_dir
+from accessibility.jobs.example_journeys import (
+    example_journeys,
+    example_map,
+    whitespot_examples_section,
+)
 from accessibility.jobs.isochrones import reach_within
+from accessibility.jobs.itinerary import route_layer
 from accessibility.jobs.map_context import population_layer, region_map_context
 from accessibility.jobs.measure_text import (
     capacity_section,
@@ -247,6 +253,10 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     timings["norms_capacity"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    examples = example_journeys(data, buurten[buurten["witte_vlek"]], inputs.steunpunten, lang)
+    timings["example_journeys"] = time.perf_counter() - t
+
+    t = time.perf_counter()
     caption = data.caption_params()
     steunpunten_metric = inputs.steunpunten.to_crs(data.config.crs)
     points_layer = population_layer(inputs.points, times, a.cutoffs_minutes)
@@ -265,7 +275,9 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
             {"buurten": buurten, "population_points": points_layer,
-             "steunpunten": steunpunten_metric}, tmp / "whitespots.gpkg", styles=styles))
+             "steunpunten": steunpunten_metric,
+             **({"voorbeeldreizen": route_layer(examples.legs)} if len(examples.legs) else {})},
+            tmp / "whitespots.gpkg", styles=styles))
         for name, frame in (("buurten.csv", buurten[BUURT_COLUMNS] if excel_csv else buurten),
                             ("gemeenten.csv", coverage.gemeenten),
                             ("need_supply.csv", need), ("time_windows.csv", windows),
@@ -293,6 +305,9 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
             breaks=a.cutoffs_minutes, title=title, caption_params=caption, lang=lang))
+        examples_png = example_map(examples, buurten, steunpunten_metric, caption,
+                                   tmp / "voorbeeldreizen.png", lang, context=context)
+        files += [examples_png] if examples_png else []
         compare = [(n, extra[f"whitespots_{n}.png"]) for n in norms.compare
                    if n != a.norm_minutes]
         sections = [
@@ -300,6 +315,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
                                   extra["dagen_met_toegang.png"], lang),
             norm_section(data, norms, extra["normcurve.png"], compare, lang),
             capacity_section(data, capacity, extra["capaciteit.png"], lang),
+            *filter(None, [whitespot_examples_section(examples, lang, examples_png)]),
         ]
         report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
                                   reach=reach, lang=lang, extra_sections=sections,

@@ -12,6 +12,7 @@
   :mod:`.r5py_engine`.
 """
 
+from accessibility.routing.itineraries import DetailedItineraries
 from accessibility.routing.matrix import (
     TravelTimeMatrix,
     TravelTimes,
@@ -34,6 +35,7 @@ from accessibility.routing.request import (
 from accessibility.routing.street_legs import PointLinks, link_points
 
 __all__ = [
+    "DetailedItineraries",
     "EGRESS_DISTANCE_LIMIT_M",
     "POINT_SNAP_DISTANCE_M",
     "STOP_SNAP_DISTANCE_M",

@@ -103,11 +103,20 @@ def test_whitespot_figures(whitespots, demo: RegionData) -> None:
 def test_whitespot_outputs_and_report(whitespots) -> None:
     out = whitespots.out_dir
     layers = set(pyogrio.list_layers(out / "whitespots.gpkg")[:, 0])
-    assert layers == {"buurten", "population_points", "steunpunten", "layer_styles"}
+    assert layers == {"buurten", "population_points", "steunpunten", "voorbeeldreizen",
+                      "layer_styles"}
     report = (out / "rapport.html").read_text(encoding="utf-8")
     for text in ("SYNTHETISCHE", "Witte vlekken", "Behoefte en aanbod", "Tijdstip van de dag",
-                 "data:image/png;base64", "schatting"):
+                 "data:image/png;base64", "schatting", "Voorbeeldreizen uit de witte vlekken",
+                 "naar halte", "stap uit bij"):
         assert text in report
+    # One example journey per white-spot buurt (the legs' from_id is the buurtcode).
+    journeys = gpd.read_file(out / "whitespots.gpkg", layer="voorbeeldreizen")
+    spots = set(whitespots.buurten.loc[whitespots.buurten["witte_vlek"], "buurtcode"])
+    assert set(journeys["from_id"]) <= spots and len(set(journeys["from_id"])) >= 5
+    assert journeys.groupby("from_id")["to_id"].nunique().eq(1).all()
+    assert (out / "voorbeeldreizen.png").stat().st_size > 10_000
+    assert "De uitgeschreven reizen (nummers als in de tekst)" in report
     csv = pd.read_csv(out / "buurten.csv")
     assert {"buurtcode", "epa_estimate", "witte_vlek", "median_time_min"} <= set(csv.columns)
 
@@ -130,6 +139,14 @@ def test_check_location_numbers_by_hand(demo: RegionData, tmp_path: Path) -> Non
     assert np.all(np.nan_to_num(after, nan=1e9) <= np.nan_to_num(before, nan=1e9) + 1e-9)
     assert (tmp_path / "check" / "rapport_locatietoets.html").exists()
     assert (tmp_path / "check" / "voor_na_zandrecht.png").exists()
+    report = (tmp_path / "check" / "rapport_locatietoets.html").read_text(encoding="utf-8")
+    # The buurten it brings within the norm get an example journey (the candidate counted).
+    assert outcome.comparison.resolved_white_spots
+    assert "Voorbeeldreizen met Stationsplein Zandrecht" in report
+    assert (tmp_path / "check" / "voorbeeldreizen_zandrecht.png").exists()
+    for code in outcome.comparison.resolved_white_spots:
+        name = demo.buurten.gdf.set_index("buurtcode").loc[code, "buurtnaam"]
+        assert name in report
 
 
 def test_check_location_rejects_bad_candidates(demo: RegionData, tmp_path: Path) -> None:
