@@ -14,6 +14,7 @@ by the cycling speed is the travel time.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -220,15 +221,19 @@ def bike_point_to_point(
     Returns
     -------
     scipy.sparse.csr_matrix of float64, shape (n_from, n_to)
-        Divide by the cycling speed (m/s) for seconds. The one-way rules hold
-        on the edges between nodes; the partial segments at both ends and the
-        snap offsets are ridden in either direction.
+        Divide by the cycling speed (m/s) for seconds. The one-way and
+        dismount rules hold on whole edges and on the partial segments at
+        both ends (:func:`directed_snap`); the snap offsets are ridden.
 
     Notes
     -----
     One Dijkstra per point of the smaller set: from the sources along the
     edges, or from the targets along the reversed edges (then transposed).
+    Two points on the same one-way segment, the target behind the source,
+    are joined only through the rest of the network.
     """
+    snap_from = directed_snap(net, snap_from, dismount_factor, source=True)
+    snap_to = directed_snap(net, snap_to, dismount_factor, source=False)
     if snap_from.n_points <= snap_to.n_points:
         return graph_point_to_point(net.indptr, net.indices, net.costs(dismount_factor),
                                     snap_from, snap_to, max_cost_m)
@@ -238,3 +243,39 @@ def bike_point_to_point(
     out = back.T.tocsr()
     out.sort_indices()
     return out
+
+
+def directed_snap(net: BicycleNetwork, snap: SnapResult, dismount_factor: float,
+                  source: bool) -> SnapResult:
+    """A snap whose partial segments cost what the directed edges allow.
+
+    A source point reaches ``node_a`` by moving ``b -> a`` along its segment,
+    a target point is reached from ``node_a`` by moving ``a -> b``. Each
+    partial length is multiplied by the cost factor of that direction (1
+    ridden, ``dismount_factor`` pushed) or set to infinity where the
+    direction is closed, so the search kernels need no change.
+    """
+    n = net.n_nodes
+    frm = np.repeat(np.arange(n, dtype=np.int64), np.diff(net.indptr))
+    key = frm * n + net.indices
+    factor = np.where(net.dismount, float(dismount_factor), 1.0)
+    order = np.lexsort((factor, key))
+    key, factor = key[order], factor[order]
+    first = np.ones(len(key), dtype=bool)
+    first[1:] = key[1:] != key[:-1]
+    key, factor = key[first], factor[first]
+    a = snap.node_a.astype(np.int64)
+    b = snap.node_b.astype(np.int64)
+
+    def direction(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        want = u * n + v
+        pos = np.minimum(np.searchsorted(key, want), max(len(key) - 1, 0))
+        found = (key[pos] == want) if len(key) else np.zeros(len(want), dtype=bool)
+        return np.where(found, factor[pos] if len(key) else 1.0, np.inf)
+
+    toward_a = direction(b, a) if source else direction(a, b)
+    toward_b = direction(a, b) if source else direction(b, a)
+    with np.errstate(invalid="ignore"):  # a point on a node moves 0 m, in any direction
+        dist_a = np.where(snap.dist_a_m == 0, 0.0, snap.dist_a_m * toward_a)
+        dist_b = np.where(snap.dist_b_m == 0, 0.0, snap.dist_b_m * toward_b)
+    return dataclasses.replace(snap, dist_a_m=dist_a, dist_b_m=dist_b)
