@@ -174,7 +174,10 @@ def travel_time_arrays(
     for lo in range(0, n_orig, batch):
         hi = min(n_orig, lo + batch)
         t0 = time.perf_counter()
-        access, walk = origin_legs(network, q, o_snap, d_snap, lo, hi, targets)
+        if q.walk_direct or (q.transit_modes and q.walk_access):
+            access, walk = origin_legs(network, q, o_snap, d_snap, lo, hi, targets)
+        else:  # bike only: no walking search
+            access, walk = empty_csr(hi - lo), empty_csr(hi - lo)
         if q.uses_bicycle:
             access, walk = add_bike_legs(network, q, o_bike, lo, hi, bike_targets, targets,
                                          (access, walk))
