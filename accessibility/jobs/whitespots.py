@@ -496,4 +496,5 @@ def measures_metadata(data: RegionData, week: OpeningWeek) -> dict[str, object]:
         "norm_sensitivity": c.norm_sensitivity.to_table(),
         "capacity": {**c.capacity.to_table(), "decay_half_minutes": c.decay_half_minutes,
                      "variants": ["step (norm)", "decay (gaussian)"]},
+        "modes": {**c.modes.to_table(), "norms": dict(c.modes.norms)},
     }

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -111,3 +112,6 @@ def test_whitespot_job_writes_the_mode_outputs_in_english(demo: RegionData, tmp_
     assert "modes" in sheets and "modes by buurt" in sheets
     table = pd.read_csv(out / "modes.csv")
     assert list(table["vervoerwijze"]) == ["walk", "bike", "ebike", "pt", "bike_pt"]
+    meta = json.loads((out / "metadata.json").read_text())
+    assert meta["modes"]["norms"] == {"walk": 15, "bike": 15, "ebike": 15, "pt": 45, "bike_pt": 45}
+    assert meta["modes"]["speed_ebike_kmh"] == 20.0

@@ -204,3 +204,26 @@ def test_poa_bike_between_straight_line_and_walking(poa) -> None:
     reached = ~np.isnan(bike)
     assert (bike[reached] * 60 >= crow[reached] / BIKE_MPS - 1).all()
     assert np.nanmedian(walk[both] / np.maximum(bike[both], 1e-9)) > 3.0
+
+
+def test_cli_travel_times_by_bike_and_bike_and_ride(world, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from accessibility.cli import app
+
+    (tmp_path / "o.csv").write_text("id,lat,lon\nO,52.0,5.0\n")
+    (tmp_path / "d.csv").write_text("id,lat,lon\nD,52.0,5.1\n")
+    out = tmp_path / "ttm.csv"
+    args = ["travel-times", "--osm", str(world.osm_pbf), "--gtfs", str(world.gtfs_paths[0]),
+            "--origins", str(tmp_path / "o.csv"), "--destinations", str(tmp_path / "d.csv"),
+            "--departure", "2019-05-14T08:00", "--window", "1", "--out", str(out),
+            "--cache-dir", str(tmp_path / "cache")]
+    expected = {"fiets": int(_street_m(5.0, 5.1) / BIKE_MPS // 60), "fiets-ov": 25, "ov": 55,
+                "bike-and-ride": 25}
+    for mode, minutes in expected.items():
+        result = CliRunner().invoke(app, [*args, "--mode", mode])
+        assert result.exit_code == 0, result.output
+        assert out.read_text().splitlines()[1] == f"O,D,{minutes}", mode
+    bad = CliRunner().invoke(app, [*args, "--mode", "auto"])
+    assert bad.exit_code == 1
+    assert "--mode 'auto' is unknown" in bad.output
