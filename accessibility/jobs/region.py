@@ -219,8 +219,10 @@ class RegionData:
     def mode_request(self, mode: str) -> TravelRequest:
         """The routing request of one mode of the per-mode white spots (``[modes]``).
 
-        ``walk``: walking only; ``bike`` / ``ebike``: cycling only at the
-        region's bike / e-bike speed; ``pt``: the main request (walking and
+        ``walk``: walking only; ``bike`` / ``ebike``: cycling at the region's
+        bike / e-bike speed, or walking where that is quicker (a way closed to
+        bikes, such as a campus path with ``bicycle=no``, can make the walk
+        shorter; someone with a bike can still walk); ``pt``: the main request (walking and
         public transport); ``bike_pt``: public transport reached on foot or by
         bike (parked where ``bike_parking`` allows), walking from the last stop.
         """
@@ -229,11 +231,11 @@ class RegionData:
         if mode == "walk":
             return base.replace(transport_modes=(TransportMode.WALK,))
         if mode == "bike":
-            return base.replace(transport_modes=(TransportMode.BICYCLE,),
+            return base.replace(transport_modes=(TransportMode.BICYCLE, TransportMode.WALK),
                                 speed_cycling=m.speed_cycling_kmh)
         if mode == "ebike":
-            return base.replace(transport_modes=(TransportMode.BICYCLE,), bike_profile="ebike",
-                                speed_cycling=m.speed_ebike_kmh)
+            return base.replace(transport_modes=(TransportMode.BICYCLE, TransportMode.WALK),
+                                bike_profile="ebike", speed_cycling=m.speed_ebike_kmh)
         if mode == "pt":
             return base
         if mode == "bike_pt":

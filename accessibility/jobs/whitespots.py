@@ -355,7 +355,7 @@ def plot_mode_maps(data: RegionData, modes: ModeWhitespots, inputs: CoverageInpu
         phrase = mode_phrase(mode, lang)
         mode_caption = {**caption, "norm_minutes": modes.norms[mode], "norm_mode": phrase}
         if mode in ("bike", "ebike", "bike_pt"):
-            speed = data.mode_request(mode).speed_cycling
+            speed = data.mode_request(mode).cycling_kmh
             unit = "km/u" if lang == "nl" else "km/h"
             mode_caption["fietssnelheid" if lang == "nl" else "cycling speed"] = (
                 f"{speed:g} {unit}".replace(".", "," if lang == "nl" else "."))

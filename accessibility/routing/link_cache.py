@@ -47,7 +47,7 @@ def links_key(network: TransportNetwork, lat: np.ndarray, lon: np.ndarray,
         f"speed={request.speed_walking!r}", f"transit={bool(request.transit_modes)}",
     ]  # fmt: skip
     if request.uses_bicycle:
-        parts.append(f"bike={request.speed_cycling!r}:{request.bike_limit_m!r}:"
+        parts.append(f"bike={request.cycling_kmh!r}:{request.bike_limit_m!r}:"
                      f"{request.bike_parking}:{[m.value for m in request.access_modes]}:"
                      f"{request.bike_access}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]

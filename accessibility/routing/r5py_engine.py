@@ -118,7 +118,7 @@ def travel_time_matrix(
         transport_modes=[getattr(r5py.TransportMode, m.value) for m in request.transport_modes],
         access_modes=[getattr(r5py.TransportMode, m.value) for m in request.access_modes],
         egress_modes=[getattr(r5py.TransportMode, m.value) for m in request.egress_modes],
-        speed_cycling=request.speed_cycling,
+        speed_cycling=request.cycling_kmh,
     )
     if request.max_time_walking is not None:
         kwargs["max_time_walking"] = request.max_time_walking

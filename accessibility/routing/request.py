@@ -190,15 +190,13 @@ class TravelRequest:
         if self.bike_profile not in BIKE_PROFILES:
             raise InputError(f"bike_profile must be one of {sorted(BIKE_PROFILES)}, got "
                              f"{self.bike_profile!r}")
-        if self.speed_cycling is None:
-            object.__setattr__(self, "speed_cycling", BIKE_PROFILES[self.bike_profile])
         if self.max_time_cycling is not None:
             _check_timedelta(self.max_time_cycling, "max_time_cycling")
         if self.bike_parking not in BIKE_PARKING:
             raise InputError(f"bike_parking must be one of {list(BIKE_PARKING)}, got "
                              f"{self.bike_parking!r}")
         for value, name, unit in ((self.speed_walking, "speed_walking", "km/h"),
-                                  (self.speed_cycling, "speed_cycling", "km/h")):
+                                  (self.cycling_kmh, "speed_cycling", "km/h")):
             if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 math.isfinite(value) and value > 0
             ):
@@ -231,7 +229,8 @@ class TravelRequest:
         if self.egress_modes != (TransportMode.WALK,):
             raise InputError("egress_modes must be [WALK]: a bike parked before boarding stays "
                              "at the origin side, so the last leg is walked")
-        object.__setattr__(self, "speed_cycling", float(self.speed_cycling))
+        if self.speed_cycling is not None:
+            object.__setattr__(self, "speed_cycling", float(self.speed_cycling))
         object.__setattr__(self, "percentiles", _check_percentiles(self.percentiles))
         object.__setattr__(self, "speed_walking", float(self.speed_walking))
         object.__setattr__(self, "wait_at_origin", bool(self.wait_at_origin))
@@ -287,9 +286,18 @@ class TravelRequest:
         return self.access_limit_m
 
     @property
+    def cycling_kmh(self) -> float:
+        """Cycling speed, km/h: ``speed_cycling`` when given, else the ``bike_profile``'s.
+
+        Kept apart from the field, so ``replace(bike_profile="ebike")`` changes
+        the speed of a request that did not set ``speed_cycling``.
+        """
+        return BIKE_PROFILES[self.bike_profile] if self.speed_cycling is None else self.speed_cycling
+
+    @property
     def speed_cycling_mps(self) -> float:
         """Cycling speed, m/s."""
-        return self.speed_cycling / 3.6
+        return self.cycling_kmh / 3.6
 
     @property
     def cycling_limit(self) -> dt.timedelta:
@@ -304,7 +312,7 @@ class TravelRequest:
     @property
     def dismount_factor(self) -> float:
         """Cost factor of pushed segments: ``speed_cycling / speed_walking``."""
-        return self.speed_cycling / self.speed_walking
+        return self.cycling_kmh / self.speed_walking
 
     @property
     def walk_direct(self) -> bool:
@@ -390,7 +398,7 @@ class TravelRequest:
             "access_max_m": self.access_limit_m,
             "egress_max_m": self.egress_limit_m,
             "snap_distance_m": self.snap_distance_m,
-            "speed_cycling_kmh": self.speed_cycling,
+            "speed_cycling_kmh": self.cycling_kmh,
             "bike_profile": self.bike_profile,
             "max_time_cycling_min": self.cycling_limit.total_seconds() / 60,
             "access_modes": [m.value for m in self.access_modes],

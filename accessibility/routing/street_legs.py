@@ -306,7 +306,7 @@ def link_points(
              ] if request.walk_access or leg == "egress" else []
     if leg == "access" and request.bike_access:
         bike = sp.coo_array(bike_to_stops(network, bike_snap, request))
-        parts.append((bike.row, bike.col, bike_seconds(bike.data, request.speed_cycling)))
+        parts.append((bike.row, bike.col, bike_seconds(bike.data, request.cycling_kmh)))
     stops = _min_parts(parts, (snap.n_points, network.n_stops))
     return PointLinks(snap, lat, lon, stops.indptr.astype(np.int64),
                       stops.indices.astype(np.int32), stops.data.astype(np.int64), bike_snap)
@@ -343,7 +343,7 @@ def direct_seconds(
             raise ValueError("direct_seconds: link the points with a request that cycles")
         bike = sp.coo_array(bike_costs(network, origins.bike_snap, destinations.bike_snap,
                                        request))
-        parts.append((bike.row, bike.col, bike_seconds(bike.data, request.speed_cycling)))
+        parts.append((bike.row, bike.col, bike_seconds(bike.data, request.cycling_kmh)))
         i, j = identical_pairs(origins.lat, origins.lon, destinations.lat, destinations.lon)
         here = origins.bike_snap.ok[i] & destinations.bike_snap.ok[j]
         parts.append((i[here], j[here], np.zeros(int(here.sum()), dtype=np.int64)))
@@ -553,7 +553,7 @@ def add_bike_legs(
         network.bicycle, subset_snap(o_sub, o_linked), targets.snap, request.bike_limit_m,
         request.dismount_factor))
     rows = o_linked[cost.row]
-    sec = bike_seconds(cost.data, request.speed_cycling)
+    sec = bike_seconds(cost.data, request.cycling_kmh)
     n_ts = len(targets.stops)
     is_stop = cost.col < n_ts
     access, walk = legs

@@ -5,8 +5,11 @@ order and against it): :data:`CLOSED`, :data:`RIDE` or :data:`DISMOUNT`
 (traversed on foot, pushing the bike, at walking speed). The rules, in order:
 
 * the way needs a ``highway`` tag not in :data:`EXCLUDED_HIGHWAYS`;
-* ``bicycle=no``/``private``/``use_sidepath`` closes the way (both directions);
-  ``bicycle=dismount`` makes it :data:`DISMOUNT`;
+* ``bicycle=no``/``private`` closes the way (both directions), and so does
+  ``bicycle=use_sidepath`` (the parallel cycle track, a way of its own, is
+  ridden instead; pushing along the road would also make points next to it
+  snap to the road and start on foot); ``bicycle=dismount`` makes it
+  :data:`DISMOUNT`;
 * motorways and trunk roads (:data:`MOTOR_HIGHWAYS`) need ``bicycle=yes`` or
   ``designated``;
 * footways, pedestrian areas, bridleways, corridors and platforms
@@ -43,7 +46,7 @@ from collections.abc import Mapping
 from accessibility.streets.rules import EXCLUDED_HIGHWAYS, MOTOR_HIGHWAYS, is_walkable
 
 #: Part of the cache key of the bicycle network; bump when a rule changes.
-CYCLING_RULES_VERSION = 1
+CYCLING_RULES_VERSION = 3
 
 #: The direction is closed to bicycles.
 CLOSED = 0

@@ -44,8 +44,9 @@ def test_default_norms_and_requests(demo: RegionData) -> None:
     assert dict(m.norms) == {"walk": 15, "bike": 15, "ebike": 15, "pt": 45, "bike_pt": 45}
     assert demo.mode_request("walk").transport_modes == (TransportMode.WALK,)
     bike = demo.mode_request("bike")
-    assert bike.transport_modes == (TransportMode.BICYCLE,) and bike.speed_cycling == 15.0
-    assert demo.mode_request("ebike").speed_cycling == 20.0
+    assert bike.transport_modes == (TransportMode.BICYCLE, TransportMode.WALK)
+    assert bike.cycling_kmh == 15.0
+    assert demo.mode_request("ebike").cycling_kmh == 20.0
     assert demo.mode_request("pt") == demo.request
     bike_pt = demo.mode_request("bike_pt")
     assert bike_pt.access_modes == (TransportMode.WALK, TransportMode.BICYCLE)

@@ -62,7 +62,7 @@ def _costs(tmp_path: Path, bottom_tags: dict, detour: bool = True) -> np.ndarray
         ({"highway": "trunk"}, (CLOSED, CLOSED)),
         ({"highway": "trunk", "bicycle": "yes"}, (RIDE, RIDE)),
         ({"highway": "residential", "bicycle": "no"}, (CLOSED, CLOSED)),
-        ({"highway": "cycleway", "bicycle": "use_sidepath"}, (CLOSED, CLOSED)),
+        ({"highway": "secondary", "bicycle": "use_sidepath", "foot": "yes"}, (CLOSED, CLOSED)),
         ({"highway": "footway"}, (DISMOUNT, DISMOUNT)),
         ({"highway": "footway", "bicycle": "yes"}, (RIDE, RIDE)),
         ({"highway": "pedestrian", "bicycle": "designated"}, (RIDE, RIDE)),
