@@ -23,9 +23,9 @@ def _speeds(data: RegionData, lang: str) -> str:
     bike = number(m.speed_cycling_kmh, 0, lang)
     ebike = number(m.speed_ebike_kmh, 0, lang)
     unit = tr(lang, "km/u", "km/h")
-    return tr(lang,
-              f"lopen {walk} {unit}, fiets {bike} {unit}, e-bike {ebike} {unit}",
-              f"walking {walk} {unit}, bike {bike} {unit}, e-bike {ebike} {unit}")
+    text = tr(lang, f"lopen {walk} {unit}, fiets {bike} {unit}",
+              f"walking {walk} {unit}, bike {bike} {unit}")
+    return text + (f", e-bike {ebike} {unit}" if "ebike" in m.modes else "")
 
 
 def _mode_sentence(result: ModeWhitespots, mode: str, lang: str) -> str:
@@ -35,11 +35,12 @@ def _mode_sentence(result: ModeWhitespots, mode: str, lang: str) -> str:
     beyond = float(region["population_beyond_norm"])
     spots = int(region["n_witte_vlekken"])
     name = mode_label(mode, lang)
+    name = name[0].upper() + name[1:]
     return tr(lang,
-              f"{name.capitalize()} (norm {norm} minuten): {people(beyond, lang)} inwoners "
+              f"{name} (norm {norm} minuten): {people(beyond, lang)} inwoners "
               f"({percent(share, lang)}) wonen verder dan de norm van een steunpunt; "
               f"{spots} {'buurt is' if spots == 1 else 'buurten zijn'} witte vlek.",
-              f"{name.capitalize()} (norm {norm} minutes): {people(beyond, lang)} inhabitants "
+              f"{name} (norm {norm} minutes): {people(beyond, lang)} inhabitants "
               f"({percent(share, lang)}) live beyond the norm from a steunpunt; "
               f"{spots} {'buurt is' if spots == 1 else 'buurten are'} a white spot.")
 
@@ -113,13 +114,15 @@ def mode_section(data: RegionData, result: ModeWhitespots, buurten: pd.DataFrame
         tr(lang,
            "Dezelfde inwoners, dezelfde steunpunten, per vervoerwijze een eigen norm. Lopen en "
            "fietsen gaan over het straatnetwerk uit OpenStreetMap (fietsers volgen eenrichtings"
-           "verkeer en fietsverboden, en lopen met de fiets aan de hand waar fietsen niet mag); "
-           f"snelheden: {_speeds(data, lang)}. Ov is de hoofdanalyse van dit rapport (lopen naar "
-           "en van de halte). Fiets + ov: lopen of fietsen naar de halte, de fiets parkeren "
+           "verkeer en fietsverboden, en lopen met de fiets aan de hand waar fietsen niet mag; "
+           "is lopen sneller, dan telt de looptijd); "
+           f"snelheden: {_speeds(data, lang)}. OV is de hoofdanalyse van dit rapport (lopen naar "
+           "en van de halte). Fiets + OV: lopen of fietsen naar de halte, de fiets parkeren "
            f"{parking}, met het ov verder en lopen naar het steunpunt.",
            "The same inhabitants, the same steunpunten, a norm per mode. Walking and cycling use "
            "the OpenStreetMap street network (cyclists keep to one-way streets and cycling bans "
-           "and push the bike where cycling is not allowed); "
+           "and push the bike where cycling is not allowed; where walking is quicker the walk "
+           "counts); "
            f"speeds: {_speeds(data, lang)}. Public transport is the main analysis of this report "
            "(walking to and from the stop). Bike and ride: walk or cycle to the stop, park the "
            f"bike {parking}, continue by public transport and walk to the steunpunt."),
@@ -143,6 +146,6 @@ def mode_section(data: RegionData, result: ModeWhitespots, buurten: pd.DataFrame
                    f"Travel time to the nearest steunpunt: {mode_label(mode, lang)} "
                    f"(norm {result.norms[mode]} minutes)"), maps[mode])
                for mode in result.modes if mode in maps]
-    return ReportSection(tr(lang, "Per vervoerwijze: lopen, fiets en ov",
+    return ReportSection(tr(lang, "Per vervoerwijze: lopen, fiets en OV",
                             "By mode: walking, bike and public transport"),
                          paragraphs=paragraphs, tables=tables, figures=figures)

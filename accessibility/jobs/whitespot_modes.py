@@ -26,8 +26,8 @@ MODE_LABELS = {
     "walk": ("lopen", "walking"),
     "bike": ("fiets", "bike"),
     "ebike": ("e-bike", "e-bike"),
-    "pt": ("ov (met lopen)", "public transport (with walking)"),
-    "bike_pt": ("fiets + ov", "bike and ride"),
+    "pt": ("OV (met lopen)", "public transport (with walking)"),
+    "bike_pt": ("fiets + OV", "bike and ride"),
 }
 
 

@@ -116,3 +116,23 @@ def test_whitespot_job_writes_the_mode_outputs_in_english(demo: RegionData, tmp_
     meta = json.loads((out / "metadata.json").read_text())
     assert meta["modes"]["norms"] == {"walk": 15, "bike": 15, "ebike": 15, "pt": 45, "bike_pt": 45}
     assert meta["modes"]["speed_ebike_kmh"] == 20.0
+
+
+def test_mode_section_in_dutch(result, demo: RegionData) -> None:
+    from accessibility.jobs.mode_report import mode_section
+
+    _, _, modes = result
+    names = demo.buurten.gdf[["buurtcode", "buurtnaam", "gemeentenaam"]]
+    population = modes.coverage["walk"].buurten[["buurtcode", "population"]]
+    table = mode_buurt_table(modes, names.merge(population, on="buurtcode", how="left"))
+    section = mode_section(demo, modes, table, {}, "nl")
+    assert section.title == "Per vervoerwijze: lopen, fiets en OV"
+    text = " ".join(section.paragraphs)
+    assert "Fiets (norm 15 minuten):" in text and "Fiets + OV (norm 45 minuten):" in text
+    assert "e-bike 20 km/u" in text
+    region, buurten = (t for _, t in section.tables)
+    assert list(region["vervoerwijze"]) == ["lopen", "fiets", "e-bike", "OV (met lopen)",
+                                            "fiets + OV"]
+    assert 0 < len(buurten) <= 20
+    mode_columns = [c for c in buurten.columns if c.endswith("(min)")]
+    assert buurten[mode_columns].apply(lambda col: col.str.endswith("*")).any(axis=1).all()
