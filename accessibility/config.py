@@ -87,6 +87,19 @@ DEFAULT_CAPACITY: dict[str, Any] = {
     "visitors_per_week": 100,
     "decay_half_minutes": None,
 }
+DEFAULT_MODES: dict[str, Any] = {
+    "modes": ["walk", "bike", "pt", "bike_pt"],
+    "walk_norm_minutes": 15,
+    "bike_norm_minutes": 15,
+    "ebike_norm_minutes": 15,
+    "bike_pt_norm_minutes": None,
+    "speed_cycling_kmh": 15.0,
+    "speed_ebike_kmh": 20.0,
+    "bike_parking": "stations",
+}
+MODE_NAMES = ("walk", "bike", "ebike", "pt", "bike_pt")
+"""The modes of the per-mode white-spot table: on foot, bike, e-bike, public transport
+(with walking), bike and ride (walk or cycle to a station, public transport)."""
 CACHE_FILES = {"osm": "osm.pbf", "gtfs": "gtfs.zip", "buurten": "buurten.gpkg",
                "geocode_cache": "geocode_cache.json"}
 """File names the fetch writes in ``<cache>/<region>/``."""
@@ -94,7 +107,7 @@ CACHE_FILES = {"osm": "osm.pbf", "gtfs": "gtfs.zip", "buurten": "buurten.gpkg",
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _TOP_KEYS = {"name", "title", "synthetic", "gemeenten", "province", "crs", "buffer_km", "bbox",
              "inputs", "analysis", "time_windows", "sources", "opening_hours",
-             "norm_sensitivity", "capacity"}
+             "norm_sensitivity", "capacity", "modes"}
 _INPUT_KEYS = {"osm", "gtfs", "buurten", "locations", "geocode_cache", "prevalence",
                "gemeente_regions"}
 _WINDOW_KEYS = {"date", "date_rule", "departure_time", "window_minutes"}
@@ -419,6 +432,40 @@ class CapacitySettings:
 
 
 @dataclass(frozen=True)
+class ModeSettings:
+    """White spots per mode (region table ``[modes]``).
+
+    Attributes
+    ----------
+    modes : tuple of str
+        Modes computed, a subset of :data:`MODE_NAMES` in that order; ``pt``
+        is the main analysis (walking and public transport).
+    norms : mapping of str to int
+        Norm per mode, minutes: ``walk`` 15, ``bike`` 15, ``ebike`` 15 by
+        default; ``pt`` is ``[analysis] norm_minutes``; ``bike_pt`` defaults
+        to the ``pt`` norm.
+    speed_cycling_kmh, speed_ebike_kmh : float
+        Cycling speeds of ``bike`` (15) and ``ebike`` (20), km/h.
+    bike_parking : {"stations", "all"}
+        Where bike and ride may park (see :class:`~accessibility.routing.TravelRequest`).
+    """
+
+    modes: tuple[str, ...] = ("walk", "bike", "pt", "bike_pt")
+    norms: Mapping[str, int] = field(default_factory=lambda: MappingProxyType(
+        {"walk": 15, "bike": 15, "ebike": 15, "pt": 45, "bike_pt": 45}))
+    speed_cycling_kmh: float = 15.0
+    speed_ebike_kmh: float = 20.0
+    bike_parking: str = "stations"
+
+    def to_table(self) -> dict[str, Any]:
+        """The settings as a region-file table."""
+        return {"modes": list(self.modes),
+                **{f"{m}_norm_minutes": self.norms[m] for m in ("walk", "bike", "ebike", "bike_pt")},
+                "speed_cycling_kmh": self.speed_cycling_kmh,
+                "speed_ebike_kmh": self.speed_ebike_kmh, "bike_parking": self.bike_parking}
+
+
+@dataclass(frozen=True)
 class Sources:
     """Download locations (environment overrides already applied).
 
@@ -539,6 +586,7 @@ class RegionConfig:
     opening_hours: OpeningHoursSettings = field(default_factory=OpeningHoursSettings)
     norm_sensitivity: NormSensitivitySettings = field(default_factory=NormSensitivitySettings)
     capacity: CapacitySettings = field(default_factory=CapacitySettings)
+    modes: ModeSettings = field(default_factory=ModeSettings)
 
     @property
     def decay_half_minutes(self) -> float:
@@ -556,7 +604,7 @@ class RegionConfig:
             Table name -> the keys to change; None values are ignored.
         """
         parsers = {"opening_hours": _opening_hours, "norm_sensitivity": _norm_sensitivity,
-                   "capacity": _capacity}
+                   "capacity": _capacity, "modes": _modes}
         unknown = sorted(set(tables) - set(parsers))
         if unknown:
             raise ConfigError(f"unknown settings table(s) {unknown}; known: {sorted(parsers)}")
@@ -871,6 +919,7 @@ def _parse(raw: Mapping[str, Any], path: Path, root: Path) -> RegionConfig:
         opening_hours=_opening_hours(path, raw.get("opening_hours", {}), analysis),
         norm_sensitivity=_norm_sensitivity(path, raw.get("norm_sensitivity", {}), analysis),
         capacity=_capacity(path, raw.get("capacity", {}), analysis),
+        modes=_modes(path, raw.get("modes", {}), analysis),
     )
 
 
@@ -974,6 +1023,33 @@ def _capacity(path: Path, table: Mapping[str, Any], analysis: AnalysisSettings) 
         visitors_per_week=c.number("visitors_per_week", d["visitors_per_week"], 1, 100_000),
         decay_half_minutes=(None if half is None else
                             c.number("decay_half_minutes", None, 1, analysis.max_time_minutes)),
+    )
+
+
+def _modes(path: Path, table: Mapping[str, Any], analysis: AnalysisSettings) -> ModeSettings:
+    d = DEFAULT_MODES
+    c = _Checker(path, table, "modes", set(d))
+    chosen = c.get("modes", d["modes"])
+    if (not isinstance(chosen, list) or not chosen
+            or not all(isinstance(m, str) and m in MODE_NAMES for m in chosen)
+            or len(set(chosen)) != len(chosen)):
+        raise c.fail("modes", chosen, f"must be a list of distinct modes out of {list(MODE_NAMES)}")
+    top = analysis.max_time_minutes
+    norms = {m: c.number(f"{m}_norm_minutes", d[f"{m}_norm_minutes"], 1, top, integer=True)
+             for m in ("walk", "bike", "ebike")}
+    norms["pt"] = analysis.norm_minutes
+    bike_pt = table.get("bike_pt_norm_minutes")
+    norms["bike_pt"] = (analysis.norm_minutes if bike_pt is None else
+                        c.number("bike_pt_norm_minutes", None, 1, top, integer=True))
+    parking = c.string("bike_parking", default=d["bike_parking"])
+    if parking not in ("stations", "all"):
+        raise c.fail("bike_parking", parking, "must be 'stations' or 'all'")
+    return ModeSettings(
+        modes=tuple(m for m in MODE_NAMES if m in chosen),
+        norms=MappingProxyType(norms),
+        speed_cycling_kmh=c.number("speed_cycling_kmh", d["speed_cycling_kmh"], 3, 45),
+        speed_ebike_kmh=c.number("speed_ebike_kmh", d["speed_ebike_kmh"], 3, 45),
+        bike_parking=parking,
     )
 
 

@@ -98,6 +98,36 @@ def _read_csv(path: Path, what: str):
                          "for an unclosed quote or a row with too many fields") from None
 
 
+#: ``--mode`` values and their request fields (Dutch names, English aliases).
+CLI_MODES: dict[str, dict[str, object]] = {
+    "ov": {"transport_modes": ["TRANSIT", "WALK"]},
+    "lopen": {"transport_modes": ["WALK"]},
+    "fiets": {"transport_modes": ["BICYCLE"]},
+    "ebike": {"transport_modes": ["BICYCLE"], "bike_profile": "ebike"},
+    "fiets-ov": {"transport_modes": ["TRANSIT", "WALK"], "access_modes": ["WALK", "BICYCLE"]},
+}
+_MODE_ALIASES = {"pt": "ov", "transit": "ov", "walk": "lopen", "bike": "fiets",
+                 "e-bike": "ebike", "bike-pt": "fiets-ov", "bike-and-ride": "fiets-ov"}
+
+
+def cli_mode_fields(mode: str, speed_cycling: float | None, bike_parking: str) -> dict[str, object]:
+    """The request fields of a ``--mode`` value (Dutch or English name).
+
+    Raises
+    ------
+    InputError
+        For an unknown mode, naming the known ones.
+    """
+    name = _MODE_ALIASES.get(mode.lower(), mode.lower())
+    if name not in CLI_MODES:
+        raise InputError(f"--mode {mode!r} is unknown; use one of {list(CLI_MODES)}")
+    fields = dict(CLI_MODES[name])
+    if speed_cycling is not None:
+        fields["speed_cycling"] = speed_cycling
+    fields["bike_parking"] = bike_parking
+    return fields
+
+
 @app.command("travel-times")
 def travel_times(
     osm: Annotated[Path, typer.Option(help="OpenStreetMap extract (.osm.pbf).")],
@@ -126,12 +156,21 @@ def travel_times(
             help="Count waiting at the origin (R5) or from the planned departure.",
         ),
     ] = True,
+    mode: Annotated[str, typer.Option(
+        help="Vervoerwijze / mode: ov (OV en lopen / transit and walking), lopen (walk), "
+             "fiets (bike), ebike, fiets-ov (fiets of lopen naar het station / bike and ride)."
+    )] = "ov",
+    speed_cycling: Annotated[float | None, typer.Option(
+        help="Fietssnelheid / cycling speed (km/h); default 15, e-bike 20.")] = None,
+    bike_parking: Annotated[str, typer.Option(
+        help="Fiets parkeren bij / bike parking at: stations (default) or all (elke halte).")
+    ] = "stations",
     engine: Annotated[str, typer.Option(help="builtin (default) or r5py.")] = "builtin",
     cache_dir: Annotated[
         Path | None, typer.Option(help="Network cache folder (default ~/.cache/accessibility).")
     ] = None,
 ) -> None:
-    """Reistijdenmatrix met OV en lopen / travel-time matrix by public transport and walking."""
+    """Reistijdenmatrix met OV, lopen of fiets / travel-time matrix by transit, walking or bike."""
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -148,6 +187,7 @@ def travel_times(
 
         require_file_target(out)  # before the long computation
 
+        mode_fields = cli_mode_fields(mode, speed_cycling, bike_parking)
         origin_points = read_points(origins, "origins")
         destination_points = read_points(destinations, "destinations")
         with console.status("Netwerk bouwen / building the network..."):
@@ -176,6 +216,7 @@ def travel_times(
                 max_public_transport_rides=max_rides,
                 wait_at_origin=wait_at_origin,
                 engine=engine,
+                **mode_fields,
                 **options,
             )
             bar.update(task, completed=len(origin_points))

@@ -22,6 +22,7 @@ from accessibility.analysis.buurten import Buurten, read_buurten, select_gemeent
 from accessibility.analysis.epa import EpaEstimate, estimate_epa, read_prevalence_table
 from accessibility.analysis.population import PopulationPoints, population_points
 from accessibility.config import (
+    MODE_NAMES,
     RegionConfig,
     ResolvedInputs,
     TimeWindow,
@@ -34,7 +35,7 @@ from accessibility.jobs.settings import Overrides
 from accessibility.notices import Notice
 from accessibility.places.geocode import GeocodeCache, PdokGeocoder
 from accessibility.places.locations import LocationSet, read_locations
-from accessibility.routing import PointLinks, TransportNetwork, TravelRequest
+from accessibility.routing import PointLinks, TransportMode, TransportNetwork, TravelRequest
 from accessibility.routing.link_cache import cached_link_points
 
 log = logging.getLogger(__name__)
@@ -214,6 +215,33 @@ class RegionData:
         links_dir = None if self.cache_dir is None else Path(self.cache_dir) / "links"
         return cached_link_points(self.network, np.asarray(lat, float), np.asarray(lon, float),
                                   request or self.request, leg, links_dir)
+
+    def mode_request(self, mode: str) -> TravelRequest:
+        """The routing request of one mode of the per-mode white spots (``[modes]``).
+
+        ``walk``: walking only; ``bike`` / ``ebike``: cycling at the region's
+        bike / e-bike speed, or walking where that is quicker (a way closed to
+        bikes, such as a campus path with ``bicycle=no``, can make the walk
+        shorter; someone with a bike can still walk); ``pt``: the main request (walking and
+        public transport); ``bike_pt``: public transport reached on foot or by
+        bike (parked where ``bike_parking`` allows), walking from the last stop.
+        """
+        m = self.config.modes
+        base = self.request
+        if mode == "walk":
+            return base.replace(transport_modes=(TransportMode.WALK,))
+        if mode == "bike":
+            return base.replace(transport_modes=(TransportMode.BICYCLE, TransportMode.WALK),
+                                speed_cycling=m.speed_cycling_kmh)
+        if mode == "ebike":
+            return base.replace(transport_modes=(TransportMode.BICYCLE, TransportMode.WALK),
+                                bike_profile="ebike", speed_cycling=m.speed_ebike_kmh)
+        if mode == "pt":
+            return base
+        if mode == "bike_pt":
+            return base.replace(access_modes=(TransportMode.WALK, TransportMode.BICYCLE),
+                                speed_cycling=m.speed_cycling_kmh, bike_parking=m.bike_parking)
+        raise ConfigError(f"unknown mode {mode!r}; use one of {list(MODE_NAMES)}")
 
     def with_window(self, name: str) -> TravelRequest:
         """The routing request of a named time window of the region."""

@@ -48,6 +48,7 @@ from accessibility.jobs.measure_text import (
     opening_hours_section,
 )
 from accessibility.jobs.metadata import write_metadata
+from accessibility.jobs.mode_report import mode_section
 from accessibility.jobs.region import RegionData
 from accessibility.jobs.report_text import explanation, gemeente_names, tr, whitespot_report
 from accessibility.jobs.whitespot_measures import (
@@ -60,6 +61,14 @@ from accessibility.jobs.whitespot_measures import (
     open_window_table,
     opening_hours_week,
     steunpunt_hours,
+)
+from accessibility.jobs.whitespot_modes import (
+    ModeWhitespots,
+    mode_buurt_table,
+    mode_label,
+    mode_phrase,
+    mode_table,
+    mode_whitespots,
 )
 from accessibility.outputs import maps, qgis_styles, webmaps
 from accessibility.outputs.charts import plot_norm_curve
@@ -95,6 +104,7 @@ class WhitespotResult:
     week: OpeningWeek | None = None
     norms: NormSensitivity | None = None
     capacity: CapacityInReach | None = None
+    modes: ModeWhitespots | None = None
 
 
 @dataclass
@@ -251,6 +261,11 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     capacity = capacity_in_reach(data, inputs, need)
     buurten = measure_columns(buurten, week, norms, capacity)
     timings["norms_capacity"] = time.perf_counter() - t
+    t = time.perf_counter()
+    modes = mode_whitespots(data, inputs, times)
+    mode_buurten = mode_buurt_table(modes, buurten)
+    timings["modes"] = time.perf_counter() - t
+    timings.update({f"mode_{m}": s for m, s in modes.seconds.items()})
 
     t = time.perf_counter()
     examples = example_journeys(data, buurten[buurten["witte_vlek"]], inputs.steunpunten, lang)
@@ -270,7 +285,8 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
               "steunpunten": qgis_styles.steunpunt_style()}
     files: list[Path] = []
     csv_lang = lang if excel_csv else None  # Dutch Excel CSV: headers for people too
-    measures = measure_tables(inputs, week, norms, capacity)
+    measures = [*measure_tables(inputs, week, norms, capacity),
+                ("modes.csv", mode_table(modes, lang)), ("modes_buurten.csv", mode_buurten)]
     areas = area_csv_tables(data, coverage)
     with atomic_dir(out_dir) as tmp:
         files.append(write_geopackage(
@@ -301,6 +317,10 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
         files.extend(extra.values())
         files += [maps.vector_path(png, "pdf") for name, png in extra.items()
                   if name != "normcurve.png"]
+        mode_maps = plot_mode_maps(data, modes, inputs, steunpunten_metric, caption, tmp, lang,
+                                   context, {"pt": map_png})
+        files += [p for png in mode_maps.values() if png != map_png
+                  for p in (png, maps.vector_path(png, "pdf"))]
         files.append(webmaps.whitespot_webmap(
             buurten, steunpunten_metric, tmp / "whitespots.html", norm_minutes=a.norm_minutes,
             population=points_layer, cell_size_m=a.grid_cell_m, context=context,
@@ -316,6 +336,7 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
             norm_section(data, norms, extra["normcurve.png"], compare, lang),
             capacity_section(data, capacity, extra["capaciteit.png"], lang),
             *filter(None, [whitespot_examples_section(examples, lang, examples_png)]),
+            mode_section(data, modes, mode_buurten, mode_maps, lang),
         ]
         report = whitespot_report(data, coverage, buurten, need, windows, map_png, kinds,
                                   reach=reach, lang=lang, extra_sections=sections,
@@ -327,7 +348,45 @@ def run_whitespots(data: RegionData, out_dir: Path, *, lang: str = "nl",
     timings["outputs"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
     return WhitespotResult(out_dir, coverage, buurten, need, windows, reach, files, timings,
-                           week, norms, capacity)
+                           week, norms, capacity, modes)
+
+
+def plot_mode_maps(data: RegionData, modes: ModeWhitespots, inputs: CoverageInputs,
+                   steunpunten: gpd.GeoDataFrame, caption: dict, out: Path, lang: str,
+                   context: MapContext, done: dict[str, Path]) -> dict[str, Path]:
+    """A white-spot map per mode (``whitespots_<mode>.png``, and PDF); ``done`` maps reused.
+
+    The public-transport map is the main one (``done["pt"]``) when its norm is
+    the analysis norm.
+    """
+    a = data.config.analysis
+    out_maps: dict[str, Path] = {}
+    for mode in modes.modes:
+        if mode in done and modes.norms[mode] == a.norm_minutes:
+            out_maps[mode] = done[mode]
+            continue
+        cov = modes.coverage[mode]
+        label = mode_label(mode, lang)
+        phrase = mode_phrase(mode, lang)
+        mode_caption = {**caption, "norm_minutes": modes.norms[mode], "norm_mode": phrase}
+        if mode in ("bike", "ebike", "bike_pt"):
+            speed = data.mode_request(mode).cycling_kmh
+            unit = "km/u" if lang == "nl" else "km/h"
+            mode_caption["fietssnelheid" if lang == "nl" else "cycling speed"] = (
+                f"{speed:g} {unit}".replace(".", "," if lang == "nl" else "."))
+        if mode in ("walk", "bike", "ebike"):
+            mode_caption["window"] = None  # street-only times do not depend on the departure
+            mode_caption["percentile"] = None
+        title = (f"Witte vlekken {label} – {data.config.title}" if lang == "nl"
+                 else f"White spots {label} – {data.config.title}")
+        name = f"whitespots_{mode}.png"
+        out_maps[mode] = maps.plot_whitespots(
+            buurt_layer(data, cov), steunpunten, modes.norms[mode], title, mode_caption,
+            out / name, population=population_layer(inputs.points, modes.times[mode],
+                                                    a.cutoffs_minutes),
+            cell_size_m=a.grid_cell_m, context=context, breaks=a.cutoffs_minutes, lang=lang,
+            legend_title=maps.map_text(lang)["legend_to_mode"].format(mode=phrase))
+    return out_maps
 
 
 BUURT_SHEET = {"nl": "buurten", "en": "buurten"}
@@ -382,6 +441,8 @@ MEASURE_SHEETS = {
     "norm_status_changes.csv": ("normwissel buurten", "norm status changes"),
     "capacity_buurten.csv": ("capaciteit per buurt", "capacity by buurt"),
     "capacity_gemeenten.csv": ("capaciteit per gemeente", "capacity by gemeente"),
+    "modes.csv": ("vervoerwijzen", "modes"),
+    "modes_buurten.csv": ("vervoerwijzen per buurt", "modes by buurt"),
 }
 """Workbook sheet names (nl, en) of the opening-hours, norm and capacity tables."""
 
@@ -461,4 +522,5 @@ def measures_metadata(data: RegionData, week: OpeningWeek) -> dict[str, object]:
         "norm_sensitivity": c.norm_sensitivity.to_table(),
         "capacity": {**c.capacity.to_table(), "decay_half_minutes": c.decay_half_minutes,
                      "variants": ["step (norm)", "decay (gaussian)"]},
+        "modes": {**c.modes.to_table(), "norms": dict(c.modes.norms)},
     }

@@ -10,6 +10,12 @@ A cached network is a folder ``network-<key>/`` written atomically
 * ``meta.json``: the format version, the key, the scalar fields and the
   SHA-256 of every file above.
 
+The bicycle network of the same OSM file (built the first time a request
+cycles) is a sibling entry ``bicycle-<key>/`` in the same format
+(:func:`save_bicycle`, :func:`load_bicycle`): its street graph, its directed
+edges (forward and reversed, with the pushed-segment flags) and the stops
+snapped to it. Its key adds :data:`~accessibility.streets.cycling_rules.CYCLING_RULES_VERSION`.
+
 Nothing in it can run code when loaded (no pickle). :func:`load_state`
 checks the checksums, the dtypes and the structure (CSR pointers start at 0,
 never decrease and end at the number of entries; every index is in range;
@@ -31,10 +37,10 @@ import pandas as pd
 from accessibility.config import default_cache_dir
 from accessibility.gtfs import GtfsFeed
 from accessibility.io import atomic_dir
-from accessibility.streets import SnapResult, StreetNetwork
+from accessibility.streets import BicycleNetwork, SnapResult, StreetNetwork
 
-__all__ = ["code_fingerprint", "default_cache_dir", "file_fingerprint", "load_state",
-           "save_state"]
+__all__ = ["code_fingerprint", "default_cache_dir", "file_fingerprint", "load_bicycle",
+           "load_state", "save_bicycle", "save_state"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,9 @@ _STREET_DTYPES = {"osm_node_ids": np.int64, "lat": np.float64, "lon": np.float64
                   "length_m": np.float64}
 _SNAP_DTYPES = {"node_a": np.int32, "node_b": np.int32, "dist_a_m": np.float64,
                 "dist_b_m": np.float64, "offset_m": np.float64, "ok": np.bool_}
+_BIKE_EDGE_DTYPES = {"indptr": np.int64, "indices": np.int32, "length_m": np.float64,
+                     "dismount": np.bool_, "rev_indptr": np.int64, "rev_indices": np.int32,
+                     "rev_length_m": np.float64, "rev_dismount": np.bool_}
 _TRANSFER_DTYPES = {"transfer_ptr": np.int64, "transfer_to": np.int32, "transfer_m": np.float64}
 
 _HASH_BYTES = 1 << 20
@@ -266,3 +275,76 @@ def check_structure(state: dict) -> None:
     stop_index = feed.stop_times["stop_index"].to_numpy()
     if len(stop_index) and (stop_index.min() < 0 or stop_index.max() >= n_stops):
         raise CacheProblem("feed: a stop time refers to a stop that does not exist")
+
+
+# ---------------------------------------------------------------------------
+# the bicycle network
+
+
+def save_bicycle(folder: Path, key: str, bike: BicycleNetwork, stop_snap: SnapResult) -> None:
+    """Write a bicycle network and the stops snapped to it to ``folder`` (atomically)."""
+    arrays = {f"streets.{name}": getattr(bike.streets, name) for name in _STREET_DTYPES}
+    arrays |= {f"edges.{name}": getattr(bike, name) for name in _BIKE_EDGE_DTYPES}
+    arrays |= {f"stop_snap.{name}": getattr(stop_snap, name) for name in _SNAP_DTYPES}
+    with atomic_dir(folder) as tmp:
+        np.savez(tmp / _ARRAYS, **arrays)
+        meta = {"format": CACHE_FORMAT, "key": key, "streets.crs": bike.streets.crs,
+                "stop_snap.max_distance_m": stop_snap.max_distance_m,
+                "sha256": {_ARRAYS: _sha256(tmp / _ARRAYS)}}
+        (tmp / _META).write_text(json.dumps(meta, indent=1), encoding="utf-8")
+
+
+def load_bicycle(folder: Path, key: str, n_stops: int) -> tuple[BicycleNetwork, SnapResult] | None:
+    """Read and check a cached bicycle network; None (with a warning) when absent or bad."""
+    if not folder.is_dir():
+        return None
+    try:
+        meta = json.loads((folder / _META).read_text(encoding="utf-8"))
+        if not isinstance(meta, dict) or meta.get("format") != CACHE_FORMAT or meta.get("key") != key:
+            raise CacheProblem("written by another version or for other inputs")
+        if _sha256(folder / _ARRAYS) != meta["sha256"][_ARRAYS]:
+            raise CacheProblem(f"{_ARRAYS} does not match its checksum")
+        with np.load(folder / _ARRAYS, allow_pickle=False) as npz:
+            arrays = {name: npz[name] for name in npz.files}
+        streets = StreetNetwork(crs=str(meta["streets.crs"]), **{
+            name: _array(arrays, f"streets.{name}", dtype) for name, dtype in _STREET_DTYPES.items()})
+        bike = BicycleNetwork(streets=streets, **{
+            name: _array(arrays, f"edges.{name}", dtype) for name, dtype in _BIKE_EDGE_DTYPES.items()})
+        snap = SnapResult(max_distance_m=float(meta["stop_snap.max_distance_m"]), **{
+            name: _array(arrays, f"stop_snap.{name}", dtype) for name, dtype in _SNAP_DTYPES.items()})
+        _check_bicycle(bike, snap, n_stops)
+    except CacheProblem as exc:
+        log.warning("the bicycle network cache %s cannot be used (%s); building it again",
+                    folder, exc)
+        return None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        log.warning("the bicycle network cache %s cannot be used (%s: %s); building it again",
+                    folder, type(exc).__name__, exc)
+        return None
+    log.info("bicycle network loaded from cache %s", folder)
+    return bike, snap
+
+
+def _check_bicycle(bike: BicycleNetwork, snap: SnapResult, n_stops: int) -> None:
+    """The checks of :func:`check_structure` for a bicycle network and its stop snaps."""
+    streets = bike.streets
+    n = streets.n_nodes
+    _check_csr(streets.indptr, streets.indices, n, n, "bicycle street graph")
+    _check_lengths(streets.length_m, "bicycle street graph")
+    for prefix in ("", "rev_"):
+        indices = getattr(bike, f"{prefix}indices")
+        _check_csr(getattr(bike, f"{prefix}indptr"), indices, n, n, "bicycle edges")
+        for name in ("length_m", "dismount"):
+            if len(getattr(bike, f"{prefix}{name}")) != len(indices):
+                raise CacheProblem(f"bicycle edges: {prefix}{name} does not match the edges")
+        _check_lengths(getattr(bike, f"{prefix}length_m"), "bicycle edges")
+    if len(bike.indices) != len(bike.rev_indices):
+        raise CacheProblem("bicycle edges: the reversed edges are not the same edges")
+    for name in _SNAP_DTYPES:
+        if len(getattr(snap, name)) != n_stops:
+            raise CacheProblem(f"bicycle stop snaps: {name} does not have one entry per stop")
+    for nodes in (snap.node_a, snap.node_b):
+        if n_stops and (nodes.min() < 0 or nodes.max() >= max(n, 1)):
+            raise CacheProblem("bicycle stop snaps: a node index is out of range")
+    for name in ("dist_a_m", "dist_b_m", "offset_m"):
+        _check_lengths(getattr(snap, name), f"bicycle stop snaps {name}")

@@ -5,7 +5,9 @@ Linking the population points is the street-search stage of a white-spot run
 result back instead. The file name is a hash of everything the links depend
 on: the code of the street and routing modules, the network's input files and
 parameters, the points' coordinates, the leg and the request's snap
-distance, walking limit, speed and whether transit is routed.
+distance, walking limit, speed and whether transit is routed, and for
+requests that cycle the bike speed, limit, access modes and parking rule
+(the points' snaps on the bicycle network are stored too).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from accessibility.streets import SnapResult
 
 log = logging.getLogger(__name__)
 
-LINKS_FORMAT = 1
+LINKS_FORMAT = 2
 """Bump when the stored arrays change."""
 
 
@@ -44,6 +46,10 @@ def links_key(network: TransportNetwork, lat: np.ndarray, lon: np.ndarray,
         f"leg={leg}", f"snap={request.snap_distance_m!r}", f"limit={limit!r}",
         f"speed={request.speed_walking!r}", f"transit={bool(request.transit_modes)}",
     ]  # fmt: skip
+    if request.uses_bicycle:
+        parts.append(f"bike={request.cycling_kmh!r}:{request.bike_limit_m!r}:"
+                     f"{request.bike_parking}:{[m.value for m in request.access_modes]}:"
+                     f"{request.bike_access}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
 
 
@@ -62,17 +68,22 @@ def cached_link_points(network: TransportNetwork, lat: np.ndarray, lon: np.ndarr
         try:
             with np.load(path) as stored:
                 arrays = {k: stored[k] for k in stored.files}
-            snap = SnapResult(**{f.name: arrays[f"snap_{f.name}"] for f in
-                                 dataclasses.fields(SnapResult) if f.name != "max_distance_m"},
-                              max_distance_m=float(arrays["snap_max_distance_m"]))
+            snap, bike = (
+                SnapResult(**{f.name: arrays[f"{prefix}_{f.name}"] for f in
+                              dataclasses.fields(SnapResult) if f.name != "max_distance_m"},
+                           max_distance_m=float(arrays[f"{prefix}_max_distance_m"]))
+                if f"{prefix}_node_a" in arrays else None for prefix in ("snap", "bike"))
             log.info("point links loaded from %s", path)
             return PointLinks(snap, lat, lon, arrays["stop_ptr"], arrays["stop_index"],
-                              arrays["stop_seconds"])
+                              arrays["stop_seconds"], bike)
         except (OSError, KeyError, ValueError) as exc:
             log.warning("ignoring unreadable link cache %s (%s); linking again", path, exc)
     links = link_points(network, lat, lon, request, leg)
     snap = {f"snap_{f.name}": np.asarray(getattr(links.snap, f.name))
             for f in dataclasses.fields(SnapResult)}
+    if links.bike_snap is not None:
+        snap |= {f"bike_{f.name}": np.asarray(getattr(links.bike_snap, f.name))
+                 for f in dataclasses.fields(SnapResult)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with atomic_path(path) as tmp, open(tmp, "wb") as fh:

@@ -20,10 +20,13 @@ import pandas as pd
 
 from accessibility.errors import InputError
 from accessibility.routing import raptor
+from accessibility.routing.bike_legs import snap_bike
 from accessibility.routing.network import TransportNetwork
 from accessibility.routing.points import as_points, coordinates_key
 from accessibility.routing.request import TravelRequest
 from accessibility.routing.street_legs import (
+    add_bike_legs,
+    bike_leg_targets,
     egress_metres,
     empty_csr,
     leg_targets,
@@ -116,7 +119,7 @@ def travel_time_arrays(
     """
     t_start = time.perf_counter()
     q = as_request(request, request_fields)
-    q.require_builtin_modes()
+    q.require_builtin_modes(cycling=True)
     origins_p = as_points(origins, "origins")
     dest_p = origins_p if destinations is None else as_points(destinations, "destinations")
     net = raptor_network(network, q)
@@ -153,6 +156,11 @@ def travel_time_arrays(
         egress = empty_csr(network.n_stops)
     targets = leg_targets(network, origins_p.lat, origins_p.lon, d_snap, dest_p.lat, dest_p.lon,
                           with_stops=bool(q.transit_modes))
+    if q.uses_bicycle:
+        o_bike = snap_bike(network, origins_p.lat, origins_p.lon, q)
+        d_bike = network.memo(("bike_snap", *d_key),
+                              lambda: snap_bike(network, dest_p.lat, dest_p.lon, q))
+        bike_targets = bike_leg_targets(network, q, d_bike)
     access_egress_s = time.perf_counter() - t0
     raptor_s = 0.0
 
@@ -166,7 +174,13 @@ def travel_time_arrays(
     for lo in range(0, n_orig, batch):
         hi = min(n_orig, lo + batch)
         t0 = time.perf_counter()
-        access, walk = origin_legs(network, q, o_snap, d_snap, lo, hi, targets)
+        if q.walk_direct or (q.transit_modes and q.walk_access):
+            access, walk = origin_legs(network, q, o_snap, d_snap, lo, hi, targets)
+        else:  # bike only: no walking search
+            access, walk = empty_csr(hi - lo), empty_csr(hi - lo)
+        if q.uses_bicycle:
+            access, walk = add_bike_legs(network, q, o_bike, lo, hi, bike_targets, targets,
+                                         (access, walk))
         access_egress_s += time.perf_counter() - t0
         t0 = time.perf_counter()
         seconds = raptor.travel_time_percentiles(

@@ -35,8 +35,8 @@ from accessibility.routing.raptor import BOARD_SLACK_SECONDS
 from accessibility.routing.request import TravelRequest, nearest_rank_index
 from accessibility.routing.street_legs import (
     PointLinks,
+    direct_seconds,
     transfer_legs,
-    walk_only_metres,
     walk_seconds,
 )
 from accessibility.routing.transit import check_covered, pattern_mask
@@ -63,7 +63,9 @@ def times_to_nearest(
         Each group lists target indices; the result gives the time to the
         nearest target of the group.
     request : TravelRequest
-        One percentile; ``transport_modes=[WALK]`` gives walk-only times.
+        One percentile; ``transport_modes=[WALK]`` gives walk-only times,
+        ``[BICYCLE]`` bike-only times, ``access_modes=[WALK, BICYCLE]`` with
+        transit bike and ride (link the points with the same request).
 
     Returns
     -------
@@ -72,10 +74,10 @@ def times_to_nearest(
         percentile over the window), NaN where no target is reachable within
         ``max_time``.
     """
-    request.require_builtin_modes()
+    request.require_builtin_modes(cycling=True)
     percentile = request.percentile
     max_s = request.max_time_seconds
-    direct = walk_only_metres(network, origins, targets, request.walk_only_limit_m).tocsc()
+    direct = sp.csc_array(direct_seconds(network, origins, targets, request))
     timetable = network.timetable(request.date)
     if request.transit_modes:
         check_covered(timetable, request)
@@ -94,7 +96,7 @@ def times_to_nearest(
     for g, members in enumerate(groups):
         members = np.asarray(members, dtype=np.int64)
         members = members[targets.snap.ok[members]]
-        direct_s = _row_min_seconds(direct[:, members], request.speed_walking, origins.n_points)
+        direct_s = _row_min(direct[:, members], origins.n_points)
         egress = _column_min(egress_all[members, :], timetable.n_stops)
         prof_ptr, prof_len, entries = profile_scan(
             *conns, timetable.n_stops, timetable.n_trips, egress, tr_ptr, tr_to, tr_sec,
@@ -105,7 +107,8 @@ def times_to_nearest(
         per_minute.sort(axis=1)
         chosen = per_minute[:, rank]
         result[g] = np.where(chosen >= UNREACHABLE, np.nan, chosen / 60.0)
-    result[:, ~origins.snap.ok] = np.nan  # too far from any street: not routed
+    linked = origins.snap.ok if origins.bike_snap is None else origins.snap.ok | origins.bike_snap.ok
+    result[:, ~linked] = np.nan  # too far from any street: not routed
     return result
 
 
@@ -133,6 +136,16 @@ def _row_min_seconds(dist_m: sp.spmatrix, speed_kmh: float, n_rows: int) -> np.n
     if has.any():
         mins = np.minimum.reduceat(dist.data, dist.indptr[:-1][has])
         out[has] = walk_seconds(mins, speed_kmh)
+    return out
+
+
+def _row_min(seconds: sp.sparray, n_rows: int) -> np.ndarray:
+    """Per row, the smallest stored value (seconds; UNREACHABLE if none)."""
+    m = sp.csr_array(seconds)
+    out = np.full(n_rows, UNREACHABLE, dtype=np.int64)
+    has = np.diff(m.indptr) > 0
+    if has.any():
+        out[has] = np.minimum.reduceat(m.data, m.indptr[:-1][has])
     return out
 
 

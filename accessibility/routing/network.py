@@ -28,17 +28,22 @@ from accessibility.routing.cache import (
     code_fingerprint,
     default_cache_dir,
     file_fingerprint,
+    load_bicycle,
     load_state,
+    save_bicycle,
     save_state,
 )
 from accessibility.streets import (
+    BicycleNetwork,
     SnapResult,
     StreetNetwork,
     point_to_point_distances,
+    read_bicycle_osm,
     read_osm,
     snap_points,
     subset_snap,
 )
+from accessibility.streets.cycling_rules import CYCLING_RULES_VERSION
 
 log = logging.getLogger(__name__)
 
@@ -113,11 +118,16 @@ class TransportNetwork:
         self.transfer_max_distance_m = float(transfer_max_distance_m)
         self._timetables: dict[dt.date, Timetable] = {}
         self._memo: OrderedDict[tuple, object] = OrderedDict()
+        self._bicycle: tuple[BicycleNetwork, SnapResult] | None = None
+        self._bicycle_entry: tuple[Path, str] | None = None
         entry = key = None
         if use_cache:
             folder = Path(cache_dir) if cache_dir is not None else default_cache_dir()
             key = self._cache_key()
             entry = folder / f"network-{key}"
+            bike_key = hashlib.sha256(
+                f"{key}\ncycling_rules={CYCLING_RULES_VERSION}".encode()).hexdigest()[:24]
+            self._bicycle_entry = (folder / f"bicycle-{bike_key}", bike_key)
         state = load_state(entry, key) if entry is not None else None
         self.from_cache = state is not None
         if state is None:
@@ -220,6 +230,43 @@ class TransportNetwork:
         """Stops not linked to the street network (unreachable), with their offset (m)."""
         bad = ~self.stop_snap.ok
         return self.stops[bad].assign(offset_m=self.stop_snap.offset_m[bad])
+
+    @property
+    def bicycle(self) -> BicycleNetwork:
+        """The bicycle network of the same OSM file (built, or read from the cache, on first use).
+
+        See :mod:`accessibility.streets.cycling` and ``docs/cycling.md``.
+        """
+        return self._bicycle_state()[0]
+
+    @property
+    def bike_stop_snap(self) -> SnapResult:
+        """Where each stop meets the bicycle network (``ok`` False: not linked)."""
+        return self._bicycle_state()[1]
+
+    def _bicycle_state(self) -> tuple[BicycleNetwork, SnapResult]:
+        if self._bicycle is not None:
+            return self._bicycle
+        entry = self._bicycle_entry
+        state = load_bicycle(entry[0], entry[1], self.n_stops) if entry is not None else None
+        if state is None:
+            t0 = time.perf_counter()
+            bike = read_bicycle_osm(self.osm_pbf, crs=self.streets.crs)
+            snap = snap_points(bike.streets, self.stops["stop_lat"].to_numpy(np.float64),
+                               self.stops["stop_lon"].to_numpy(np.float64),
+                               self.max_snap_distance_m)
+            state = (bike, snap)
+            log.info("bicycle network built in %.1f s: %d nodes, %d directed edges, %d of %d "
+                     "stops linked", time.perf_counter() - t0, bike.n_nodes, bike.n_edges,
+                     int(snap.ok.sum()), self.n_stops)
+            if entry is not None:
+                try:
+                    save_bicycle(entry[0], entry[1], bike, snap)
+                except (OSError, ValueError, TypeError) as exc:
+                    log.warning("could not write the bicycle network cache %s (%s)",
+                                entry[0], exc)
+        self._bicycle = state
+        return state
 
     def timetable(self, date: dt.date) -> Timetable:
         """The timetable of one service date (built once per date, then kept).

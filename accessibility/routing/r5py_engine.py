@@ -116,9 +116,14 @@ def travel_time_matrix(
         speed_walking=request.speed_walking,
         max_public_transport_rides=request.max_public_transport_rides,
         transport_modes=[getattr(r5py.TransportMode, m.value) for m in request.transport_modes],
+        access_modes=[getattr(r5py.TransportMode, m.value) for m in request.access_modes],
+        egress_modes=[getattr(r5py.TransportMode, m.value) for m in request.egress_modes],
+        speed_cycling=request.cycling_kmh,
     )
     if request.max_time_walking is not None:
         kwargs["max_time_walking"] = request.max_time_walking
+    if request.max_time_cycling is not None:
+        kwargs["max_time_cycling"] = request.max_time_cycling
     result = pd.DataFrame(
         r5py.TravelTimeMatrix(r5_network, origins, destinations, **kwargs)
     )

@@ -18,6 +18,14 @@ The walking limits, all derived here and nowhere else:
   ``transfer_max_distance_m`` (1000 m, R5's ``TRANSFER_DISTANCE_LIMIT``).
 * Points farther than ``snap_distance_m`` from a walkable street are not
   routed (R5 links points within 1600 m).
+
+Cycling (see ``docs/cycling.md``): ``transport_modes=[BICYCLE]`` gives
+bike-only times, ``access_modes=[BICYCLE]`` (or ``[WALK, BICYCLE]``) with a
+transit mode gives bike and ride: cycle to a stop where bikes may be parked
+(``bike_parking``: ``"stations"`` by default, ``"all"`` stops), ride, walk
+from the last stop. ``max_time_cycling`` (default ``max_time``) bounds every
+bike leg; the speed is ``speed_cycling`` km/h or the ``bike_profile``'s
+(:data:`BIKE_PROFILES`: ``"bike"`` 15 km/h, ``"ebike"`` 20 km/h).
 """
 
 from __future__ import annotations
@@ -38,6 +46,15 @@ POINT_SNAP_DISTANCE_M = 1600.0
 #: Default limit of the egress walk from the last stop to a destination (m),
 #: as R5's stop-to-street distance tables (``WALK_DISTANCE_LIMIT_METERS``).
 EGRESS_DISTANCE_LIMIT_M = 2000.0
+
+#: Cycling speeds of the named bike profiles (km/h).
+BIKE_PROFILES = {"bike": 15.0, "ebike": 20.0}
+
+#: Where a bike may be parked before boarding (``bike_parking``).
+BIKE_PARKING = ("stations", "all")
+
+#: Modes a street leg (access, egress, direct trip) can use.
+STREET_MODES = frozenset({TransportMode.WALK, TransportMode.BICYCLE})
 
 #: Longest departure window: one service day (a longer window runs past the
 #: timetable of the departure date and leaves most pairs unreached).
@@ -105,6 +122,25 @@ class TravelRequest:
         Points farther from a walkable street are unreachable.
     max_egress_distance_m : float, default 2000
         Longest walk from the last stop to a destination (m).
+    speed_cycling : float, optional
+        Cycling speed, km/h; default None: the ``bike_profile``'s speed.
+    bike_profile : {"bike", "ebike"}, default "bike"
+        Named cycling speed (:data:`BIKE_PROFILES`: 15 and 20 km/h); an
+        explicit ``speed_cycling`` wins.
+    max_time_cycling : datetime.timedelta, optional
+        Longest bike leg (direct trip or ride to the stop). Default None:
+        ``max_time``.
+    access_modes : sequence of TransportMode or str, default (WALK,)
+        How an origin reaches the first stop: ``WALK``, ``BICYCLE`` or both
+        (the faster per stop). Bikes go only to stops allowed by ``bike_parking``.
+    egress_modes : sequence of TransportMode or str, default (WALK,)
+        From the last stop to the destination: ``WALK`` only (a parked bike
+        stays at the origin side).
+    bike_parking : {"stations", "all"}, default "stations"
+        Stops where a bike may be parked: ``"stations"`` are stops whose
+        parent is a ``location_type`` 1 station or that rail routes serve
+        (``route_type`` 2 or 100-199), as bikes are parked in the
+        Netherlands; ``"all"``: every stop.
 
     Raises
     ------
@@ -123,6 +159,12 @@ class TravelRequest:
     wait_at_origin: bool = True
     snap_distance_m: float = POINT_SNAP_DISTANCE_M
     max_egress_distance_m: float = EGRESS_DISTANCE_LIMIT_M
+    speed_cycling: float | None = None
+    bike_profile: str = "bike"
+    max_time_cycling: dt.timedelta | None = None
+    access_modes: tuple[TransportMode, ...] = (TransportMode.WALK,)
+    egress_modes: tuple[TransportMode, ...] = (TransportMode.WALK,)
+    bike_parking: str = "stations"
 
     def __post_init__(self) -> None:
         if not isinstance(self.departure, dt.datetime):
@@ -145,7 +187,16 @@ class TravelRequest:
         _check_timedelta(self.max_time, "max_time")
         if self.max_time_walking is not None:
             _check_timedelta(self.max_time_walking, "max_time_walking")
-        for value, name, unit in ((self.speed_walking, "speed_walking", "km/h"),):
+        if self.bike_profile not in BIKE_PROFILES:
+            raise InputError(f"bike_profile must be one of {sorted(BIKE_PROFILES)}, got "
+                             f"{self.bike_profile!r}")
+        if self.max_time_cycling is not None:
+            _check_timedelta(self.max_time_cycling, "max_time_cycling")
+        if self.bike_parking not in BIKE_PARKING:
+            raise InputError(f"bike_parking must be one of {list(BIKE_PARKING)}, got "
+                             f"{self.bike_parking!r}")
+        for value, name, unit in ((self.speed_walking, "speed_walking", "km/h"),
+                                  (self.cycling_kmh, "speed_cycling", "km/h")):
             if isinstance(value, bool) or not isinstance(value, int | float) or not (
                 math.isfinite(value) and value > 0
             ):
@@ -166,6 +217,20 @@ class TravelRequest:
         if not modes:
             raise InputError("transport_modes is empty; give e.g. [TRANSIT, WALK]")
         object.__setattr__(self, "transport_modes", modes)
+        for field in ("access_modes", "egress_modes"):
+            legs = getattr(self, field)
+            if isinstance(legs, str | TransportMode):
+                legs = [legs]
+            legs = tuple(dict.fromkeys(as_mode(m) for m in legs))
+            if not legs or not set(legs) <= STREET_MODES:
+                raise InputError(f"{field} must name WALK and/or BICYCLE, got "
+                                 f"{[m.value for m in legs]!r}")
+            object.__setattr__(self, field, legs)
+        if self.egress_modes != (TransportMode.WALK,):
+            raise InputError("egress_modes must be [WALK]: a bike parked before boarding stays "
+                             "at the origin side, so the last leg is walked")
+        if self.speed_cycling is not None:
+            object.__setattr__(self, "speed_cycling", float(self.speed_cycling))
         object.__setattr__(self, "percentiles", _check_percentiles(self.percentiles))
         object.__setattr__(self, "speed_walking", float(self.speed_walking))
         object.__setattr__(self, "wait_at_origin", bool(self.wait_at_origin))
@@ -221,6 +286,61 @@ class TravelRequest:
         return self.access_limit_m
 
     @property
+    def cycling_kmh(self) -> float:
+        """Cycling speed, km/h: ``speed_cycling`` when given, else the ``bike_profile``'s.
+
+        Kept apart from the field, so ``replace(bike_profile="ebike")`` changes
+        the speed of a request that did not set ``speed_cycling``.
+        """
+        return BIKE_PROFILES[self.bike_profile] if self.speed_cycling is None else self.speed_cycling
+
+    @property
+    def speed_cycling_mps(self) -> float:
+        """Cycling speed, m/s."""
+        return self.cycling_kmh / 3.6
+
+    @property
+    def cycling_limit(self) -> dt.timedelta:
+        """Longest bike leg (``max_time_cycling``, else ``max_time``)."""
+        return self.max_time if self.max_time_cycling is None else self.max_time_cycling
+
+    @property
+    def bike_limit_m(self) -> float:
+        """Longest bike leg in ride-equivalent metres (limit x cycling speed)."""
+        return self.cycling_limit.total_seconds() * self.speed_cycling_mps
+
+    @property
+    def dismount_factor(self) -> float:
+        """Cost factor of pushed segments: ``speed_cycling / speed_walking``."""
+        return self.cycling_kmh / self.speed_walking
+
+    @property
+    def walk_direct(self) -> bool:
+        """Whether walk-only trips count (all requests but bike-only ones without WALK)."""
+        return (TransportMode.WALK in self.transport_modes
+                or TransportMode.BICYCLE not in self.transport_modes)
+
+    @property
+    def bike_direct(self) -> bool:
+        """Whether bike-only trips count (``BICYCLE`` in ``transport_modes``)."""
+        return TransportMode.BICYCLE in self.transport_modes
+
+    @property
+    def walk_access(self) -> bool:
+        """Whether the first stop may be reached on foot."""
+        return TransportMode.WALK in self.access_modes
+
+    @property
+    def bike_access(self) -> bool:
+        """Whether the first stop may be reached by bike (bike and ride)."""
+        return bool(self.transit_modes) and TransportMode.BICYCLE in self.access_modes
+
+    @property
+    def uses_bicycle(self) -> bool:
+        """Whether any leg of the request is cycled (the bicycle network is needed)."""
+        return self.bike_direct or self.bike_access
+
+    @property
     def transit_modes(self) -> frozenset[TransportMode]:
         """The public-transport modes of the request (empty: walk only)."""
         return frozenset(set(self.transport_modes) & TRANSIT_MODES)
@@ -239,12 +359,22 @@ class TravelRequest:
             )
         return self.percentiles[0]
 
-    def require_builtin_modes(self) -> None:
-        """Raise :class:`InputError` for modes the built-in engines do not route."""
-        unsupported = set(self.transport_modes) & {TransportMode.BICYCLE, TransportMode.CAR}
+    def require_builtin_modes(self, cycling: bool = False) -> None:
+        """Raise :class:`InputError` for modes this built-in computation does not route.
+
+        Parameters
+        ----------
+        cycling : bool, default False
+            True for the computations that route bicycles (the matrix and the
+            nearest-facility search); the others take walking and transit only.
+        """
+        refused = {TransportMode.CAR} | (set() if cycling else {TransportMode.BICYCLE})
+        unsupported = (set(self.transport_modes) | set(self.access_modes)) & refused
         if unsupported:
+            what = ("walking, cycling and public transport" if cycling
+                    else "walking and public transport")
             raise InputError(
-                f"the built-in engines route walking and public transport only, not "
+                f"this computation routes {what} only, not "
                 f"{sorted(u.value for u in unsupported)}; use engine='r5py' for those"
             )
 
@@ -268,4 +398,10 @@ class TravelRequest:
             "access_max_m": self.access_limit_m,
             "egress_max_m": self.egress_limit_m,
             "snap_distance_m": self.snap_distance_m,
+            "speed_cycling_kmh": self.cycling_kmh,
+            "bike_profile": self.bike_profile,
+            "max_time_cycling_min": self.cycling_limit.total_seconds() / 60,
+            "access_modes": [m.value for m in self.access_modes],
+            "egress_modes": [m.value for m in self.egress_modes],
+            "bike_parking": self.bike_parking,
         }

@@ -14,6 +14,11 @@ the nearest-facility search cannot drift apart.
 * **transfer**: stop to stop within the network's transfer distance,
   combined with ``transfers.txt``.
 
+Requests that cycle (``BICYCLE`` in ``transport_modes`` or ``access_modes``)
+add bike legs from :mod:`accessibility.routing.bike_legs`: the direct trip
+and the access leg take the faster of walking and cycling per pair (or the
+cycled one alone when ``WALK`` is not among the modes of that leg).
+
 Walking seconds are ``floor(metres / speed + 0.5)`` (rounded half up).
 """
 
@@ -26,10 +31,18 @@ import numpy as np
 import scipy.sparse as sp
 
 from accessibility.gtfs import Timetable
+from accessibility.routing.bike_legs import (
+    bike_costs,
+    bike_seconds,
+    bike_to_stops,
+    parking_stops,
+    snap_bike,
+)
 from accessibility.routing.network import TransportNetwork
 from accessibility.routing.request import TravelRequest
 from accessibility.streets import (
     SnapResult,
+    bike_point_to_point,
     concat_snaps,
     point_to_point_distances,
     snap_points,
@@ -209,7 +222,10 @@ class PointLinks:
     stop_ptr, stop_index : numpy.ndarray
         CSR rows per point: the stops within the walking limit (int64, int32).
     stop_seconds : numpy.ndarray of int64
-        Walking time to each of those stops (seconds).
+        Time to each of those stops (seconds): walking, or the faster of
+        walking and cycling for a request with bike access.
+    bike_snap : SnapResult, optional
+        The points snapped to the bicycle network (requests that cycle only).
     """
 
     snap: SnapResult
@@ -218,6 +234,7 @@ class PointLinks:
     stop_ptr: np.ndarray
     stop_index: np.ndarray
     stop_seconds: np.ndarray
+    bike_snap: SnapResult | None = None
 
     @property
     def n_points(self) -> int:
@@ -235,6 +252,7 @@ class PointLinks:
             subset_snap(self.snap, index), self.lat[index], self.lon[index],
             stops.indptr.astype(np.int64), stops.indices.astype(np.int32),
             stops.data.astype(np.int64),
+            None if self.bike_snap is None else subset_snap(self.bike_snap, index),
         )  # fmt: skip
 
 
@@ -277,10 +295,59 @@ def link_points(
     if (~snap.ok).any():
         log.info("%d of %d points lie farther than %.0f m from a street and are not routed",
                  int((~snap.ok).sum()), len(snap.ok), request.snap_distance_m)
-    return PointLinks(
-        snap, lat, lon, dist.indptr.astype(np.int64), dist.indices.astype(np.int32),
-        walk_seconds(dist.data, request.speed_walking).astype(np.int64),
-    )  # fmt: skip
+    if not request.uses_bicycle:
+        return PointLinks(
+            snap, lat, lon, dist.indptr.astype(np.int64), dist.indices.astype(np.int32),
+            walk_seconds(dist.data, request.speed_walking).astype(np.int64),
+        )  # fmt: skip
+    bike_snap = snap_bike(network, lat, lon, request)
+    walk = sp.coo_array(dist)
+    parts = [(walk.row, walk.col, walk_seconds(walk.data, request.speed_walking))
+             ] if request.walk_access or leg == "egress" else []
+    if leg == "access" and request.bike_access:
+        bike = sp.coo_array(bike_to_stops(network, bike_snap, request))
+        parts.append((bike.row, bike.col, bike_seconds(bike.data, request.cycling_kmh)))
+    stops = _min_parts(parts, (snap.n_points, network.n_stops))
+    return PointLinks(snap, lat, lon, stops.indptr.astype(np.int64),
+                      stops.indices.astype(np.int32), stops.data.astype(np.int64), bike_snap)
+
+
+def _min_parts(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+               shape: tuple[int, int]) -> sp.csr_array:
+    """:func:`min_csr` of several ``(rows, cols, values)`` parts (none: an empty matrix)."""
+    if not parts:
+        return sp.csr_array(shape, dtype=np.int64)
+    rows, cols, vals = (np.concatenate([np.asarray(p[i]) for p in parts]) for i in range(3))
+    return min_csr(rows.astype(np.int64), cols.astype(np.int64), vals.astype(np.int64), shape)
+
+
+def direct_seconds(
+    network: TransportNetwork, origins: PointLinks, destinations: PointLinks,
+    request: TravelRequest,
+) -> sp.csr_array:
+    """Street-only trips origin -> destination in seconds, CSR (n_origins, n_destinations).
+
+    Walking within ``request.walk_only_limit_m`` (when the request walks
+    directly) and cycling within ``request.bike_limit_m`` (``BICYCLE`` in
+    ``transport_modes``), the faster per pair; linked points at identical
+    coordinates are 0 s apart. Explicit zeros are kept.
+    """
+    shape = (origins.n_points, destinations.n_points)
+    parts = []
+    if request.walk_direct:
+        walk = sp.coo_array(walk_only_metres(network, origins, destinations,
+                                             request.walk_only_limit_m))
+        parts.append((walk.row, walk.col, walk_seconds(walk.data, request.speed_walking)))
+    if request.bike_direct:
+        if origins.bike_snap is None or destinations.bike_snap is None:
+            raise ValueError("direct_seconds: link the points with a request that cycles")
+        bike = sp.coo_array(bike_costs(network, origins.bike_snap, destinations.bike_snap,
+                                       request))
+        parts.append((bike.row, bike.col, bike_seconds(bike.data, request.cycling_kmh)))
+        i, j = identical_pairs(origins.lat, origins.lon, destinations.lat, destinations.lon)
+        here = origins.bike_snap.ok[i] & destinations.bike_snap.ok[j]
+        parts.append((i[here], j[here], np.zeros(int(here.sum()), dtype=np.int64)))
+    return _min_parts(parts, shape)
 
 
 def egress_metres(
@@ -438,3 +505,74 @@ def origin_legs(
         walk_seconds_csr(access, request.speed_walking),
         walk_seconds_csr(walk, request.speed_walking),
     )
+
+
+# ---------------------------------------------------------------------------
+# the cycled legs of the matrix engine
+
+
+@dataclasses.dataclass(frozen=True)
+class BikeTargets:
+    """What the bike search from each origin must reach: parking stops, then destinations."""
+
+    snap: SnapResult
+    stops: np.ndarray
+    dest_linked: np.ndarray
+    dest_ok: np.ndarray
+
+
+def bike_leg_targets(network: TransportNetwork, request: TravelRequest,
+                     d_bike: SnapResult) -> BikeTargets:
+    """The targets of :func:`add_bike_legs` (parking stops only with bike access)."""
+    stops = parking_stops(network, request) if request.bike_access else np.empty(0, np.int64)
+    d_linked = np.flatnonzero(d_bike.ok) if request.bike_direct else np.empty(0, np.int64)
+    return BikeTargets(
+        concat_snaps(subset_snap(network.bike_stop_snap, stops), subset_snap(d_bike, d_linked)),
+        stops, d_linked, d_bike.ok)
+
+
+def add_bike_legs(
+    network: TransportNetwork,
+    request: TravelRequest,
+    o_bike: SnapResult,
+    lo: int,
+    hi: int,
+    targets: BikeTargets,
+    walk_targets: LegTargets,
+    legs: tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]],
+) -> tuple[tuple[np.ndarray, ...], tuple[np.ndarray, ...]]:
+    """The access and direct legs of :func:`origin_legs` with the cycled legs of origins lo..hi-1.
+
+    One bike search per origin reaches the parking stops and the destinations
+    within ``request.bike_limit_m``. Per pair the faster of the walked leg
+    (when walking is a mode of that leg) and the cycled one is kept.
+    """
+    o_sub = subset_snap(o_bike, np.arange(lo, hi))
+    o_linked = np.flatnonzero(o_sub.ok)
+    cost = sp.coo_array(bike_point_to_point(
+        network.bicycle, subset_snap(o_sub, o_linked), targets.snap, request.bike_limit_m,
+        request.dismount_factor))
+    rows = o_linked[cost.row]
+    sec = bike_seconds(cost.data, request.cycling_kmh)
+    n_ts = len(targets.stops)
+    is_stop = cost.col < n_ts
+    access, walk = legs
+    access_parts = [_kernel_coo(access)] if request.walk_access else []
+    access_parts.append((rows[is_stop], targets.stops[cost.col[is_stop]], sec[is_stop]))
+    walk_parts = [_kernel_coo(walk)] if request.walk_direct else []
+    if request.bike_direct:
+        i, j = walk_targets.same_origin, walk_targets.same_dest
+        here = (i >= lo) & (i < hi) & o_bike.ok[i] & targets.dest_ok[j]
+        walk_parts += [(rows[~is_stop], targets.dest_linked[cost.col[~is_stop] - n_ts],
+                        sec[~is_stop]),
+                       (i[here] - lo, j[here], np.zeros(int(here.sum()), dtype=np.int64))]
+    return (
+        csr_seconds(_min_parts(access_parts, (hi - lo, network.n_stops))),
+        csr_seconds(_min_parts(walk_parts, (hi - lo, walk_targets.n_dest))),
+    )
+
+
+def _kernel_coo(legs: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A kernel CSR tuple ``(ptr, column, seconds)`` as ``(rows, cols, seconds)``."""
+    ptr, cols, vals = legs
+    return np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr)), cols, vals

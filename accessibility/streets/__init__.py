@@ -5,12 +5,19 @@ or :func:`from_networkx` (osmnx graphs), snap WGS84 points to it with
 :func:`snap_points` and compute walking distances in metres with
 :func:`point_to_node_distances` and :func:`point_to_point_distances`.
 
-Modules: :mod:`.rules` (which ways are walkable), :mod:`.osm` (reading OSM
+The bicycle network (:func:`read_bicycle_osm`, :class:`BicycleNetwork`,
+:func:`bike_point_to_point`) comes from the same file with the rules of
+:mod:`.cycling_rules`.
+
+Modules: :mod:`.rules` (which ways are walkable), :mod:`.cycling_rules` and
+:mod:`.cycling` (the bicycle network), :mod:`.osm` (reading OSM
 files), :mod:`.graph` (the CSR graph, networkx round trips),
 :mod:`.snapping` (points onto segments) and :mod:`.search` (the numba
 street-search kernels).
 """
 
+from accessibility.streets.cycling import BicycleNetwork, bike_point_to_point, read_bicycle_osm
+from accessibility.streets.cycling_rules import CLOSED, DISMOUNT, RIDE, bike_access
 from accessibility.streets.graph import StreetNetwork, from_networkx, to_networkx
 from accessibility.streets.osm import read_osm
 from accessibility.streets.rules import EXCLUDED_HIGHWAYS, MOTOR_HIGHWAYS, is_walkable
@@ -24,6 +31,13 @@ from accessibility.streets.snapping import (
 )
 
 __all__ = [
+    "CLOSED",
+    "DISMOUNT",
+    "RIDE",
+    "BicycleNetwork",
+    "bike_access",
+    "bike_point_to_point",
+    "read_bicycle_osm",
     "EXCLUDED_HIGHWAYS",
     "MOTOR_HIGHWAYS",
     "SnapResult",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -87,13 +88,13 @@ def read_osm(
 
     t0 = time.perf_counter()
     try:
-        ways = _read_walkable_ways(path)
+        ways = read_ways(path, _walk_code)
     except (RuntimeError, OSError, ValueError, osmium.InvalidLocationError) as exc:
         raise OsmError(
             f"cannot read OSM file {path}: {str(exc).rstrip('.')}. Check that it is a complete "
             ".osm.pbf or .osm file (re-download it if it is truncated)."
         ) from exc
-    ref_a, lat_a, lon_a, way_a, n_highway, n_walkable, n_missing = ways
+    ref_a, lat_a, lon_a, way_a, _, n_highway, n_walkable, n_missing = ways
     logger.info(
         "%s: %d of %d highway=* ways are walkable (%d excluded by highway/foot/access tags)",
         path,
@@ -136,12 +137,25 @@ def read_osm(
     return net
 
 
-def _read_walkable_ways(path: Path) -> tuple:
-    """Node refs, lat, lon and way piece of every node of the walkable ways, and counts.
+def _walk_code(tags: Mapping[str, str]) -> int:
+    return int(is_walkable(tags))
 
-    Returns ``(refs, lat, lon, way_of, n_highway, n_walkable, n_missing)``:
+
+def read_ways(path: Path, classify: Callable[[Mapping[str, str]], int]) -> tuple:
+    """Node refs, lat, lon and way piece of every node of the kept ways, and counts.
+
+    Parameters
+    ----------
+    path : Path
+    classify : callable
+        Tags -> int code; 0 drops the way, any other value keeps it and is
+        returned per piece (the walking network uses 1, the bicycle network
+        its access codes).
+
+    Returns ``(refs, lat, lon, way_of, piece_code, n_highway, n_kept, n_missing)``:
     int64 / float64 / float64 / int64 arrays in way order (consecutive nodes
-    of a piece are street segments) and the counts for the log.
+    of a piece are street segments), the int8 code of every piece (indexed by
+    ``way_of``) and the counts for the log.
     """
     import osmium
 
@@ -160,25 +174,27 @@ def _read_walkable_ways(path: Path) -> tuple:
                 if not obj.is_way():
                     continue
                 counts["highway"] += 1
-                if not is_walkable(obj.tags):
+                code = classify(obj.tags)
+                if not code:
                     continue
                 counts["walkable"] += 1
                 try:
                     geometry = wkb.create_linestring(obj, use_nodes=osmium.geom.ALL)
                 except osmium.InvalidLocationError:
-                    counts["missing"] += chunk.add_broken(obj)
+                    counts["missing"] += chunk.add_broken(obj, code)
                     continue
                 except RuntimeError:  # fewer than two nodes: no segment
                     continue
-                chunk.add(obj, geometry)
+                chunk.add(obj, geometry, code)
                 if chunk.n_nodes >= CHUNK_NODES:
                     advance(chunk.n_nodes)
                     chunks.append(chunk.arrays(counts["pieces"]))
                     counts["pieces"] += chunk.n_pieces
                     chunk = _WayChunk(Path(tmp) / f"ways{len(chunks)}.opl")
             chunks.append(chunk.arrays(counts["pieces"]))
-    refs, lat, lon, way_of = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
-    return refs, lat, lon, way_of, counts["highway"], counts["walkable"], counts["missing"]
+    refs, lat, lon, way_of, codes = (np.concatenate(parts) for parts in zip(*chunks, strict=True))
+    return (refs, lat, lon, way_of, codes, counts["highway"], counts["walkable"],
+            counts["missing"])
 
 
 class _WayChunk:
@@ -190,17 +206,19 @@ class _WayChunk:
         self.opl = opl
         self.writer = osmium.SimpleWriter(osmium.io.File(str(opl), "opl,add_metadata=false"))
         self.geometries: list[str] = []
+        self.codes: list[int] = []
         self.broken: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]] = []
         self.n_nodes = 0
         self.n_pieces = 0
 
-    def add(self, way, geometry: str) -> None:
+    def add(self, way, geometry: str, code: int) -> None:
         self.writer.add_way(way)
         self.geometries.append(geometry)
+        self.codes.append(code)
         self.n_nodes += len(way.nodes)
         self.n_pieces += 1
 
-    def add_broken(self, way) -> int:
+    def add_broken(self, way, code: int) -> int:
         """A way with nodes missing from the file: split there (node by node); returns the missing."""
         refs, lats, lons, piece = [], [], [], []
         missing = 0
@@ -215,12 +233,12 @@ class _WayChunk:
                 missing += 1
         self.broken.append((np.asarray(refs, dtype=np.int64), np.asarray(lats, dtype=np.float64),
                             np.asarray(lons, dtype=np.float64), np.asarray(piece, dtype=np.int64),
-                            missing + 1))
+                            missing + 1, code))
         self.n_pieces += missing + 1
         return missing
 
     def arrays(self, first_piece: int) -> tuple[np.ndarray, ...]:
-        """``(refs, lat, lon, way_of)`` of the chunk; pieces numbered from ``first_piece``."""
+        """``(refs, lat, lon, way_of, piece_code)``; pieces numbered from ``first_piece``."""
         self.writer.close()
         text = self.opl.read_text(encoding="utf-8")
         self.opl.unlink()
@@ -234,9 +252,11 @@ class _WayChunk:
         # the ways split at missing nodes go after the whole ones, with their own pieces
         parts = [(refs, lonlat[:, 1], lonlat[:, 0], way_index.astype(np.int64))]
         piece = len(self.geometries)
-        for b_refs, b_lat, b_lon, b_piece, n_pieces in self.broken:
+        codes = [np.asarray(self.codes, dtype=np.int8)]
+        for b_refs, b_lat, b_lon, b_piece, n_pieces, code in self.broken:
             parts.append((b_refs, b_lat, b_lon, b_piece + piece))
+            codes.append(np.full(n_pieces, code, dtype=np.int8))
             piece += n_pieces
         out = tuple(np.concatenate(p) for p in zip(*parts, strict=True))
-        return out[0], out[1], out[2], out[3] + first_piece
+        return out[0], out[1], out[2], out[3] + first_piece, np.concatenate(codes)
 

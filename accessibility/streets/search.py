@@ -386,13 +386,40 @@ def _point_to_point(
     net: StreetNetwork, snap_from: SnapResult, snap_to: SnapResult, max_distance_m: float
 ) -> scipy.sparse.csr_matrix:
     """:func:`point_to_point_distances` with one Dijkstra per ``snap_from`` point."""
+    return graph_point_to_point(
+        net.indptr, net.indices, net.length_m, snap_from, snap_to, max_distance_m
+    )
+
+
+def graph_point_to_point(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    snap_from: SnapResult,
+    snap_to: SnapResult,
+    max_cost: float,
+) -> scipy.sparse.csr_matrix:
+    """Costs from each ``snap_from`` point to the ``snap_to`` points on any CSR graph.
+
+    One bounded Dijkstra per source point over ``(indptr, indices, weights)``
+    (directed or not; the bicycle network passes its directed edges with
+    ride-equivalent costs). The partial segments at both ends and the snap
+    offsets cost their length, in either direction.
+
+    Returns
+    -------
+    scipy.sparse.csr_matrix of float64, shape (n_from, n_to)
+        Costs up to ``max_cost``, in the unit of ``weights``; explicit zeros kept.
+    """
+    _check_limit(max_cost)
+    n_nodes = len(indptr) - 1
     n_to = snap_to.n_points
     tgt_node = np.concatenate([snap_to.node_a, snap_to.node_b]).astype(np.int64)
     tgt_idx = np.concatenate([np.arange(n_to), np.arange(n_to)]).astype(np.int32)
     tgt_along = np.concatenate([snap_to.dist_a_m, snap_to.dist_b_m])
     order = np.argsort(tgt_node, kind="stable")
-    tgt_ptr = np.zeros(net.n_nodes + 1, dtype=np.int64)
-    np.cumsum(np.bincount(tgt_node, minlength=net.n_nodes), out=tgt_ptr[1:])
+    tgt_ptr = np.zeros(n_nodes + 1, dtype=np.int64)
+    np.cumsum(np.bincount(tgt_node, minlength=n_nodes), out=tgt_ptr[1:])
     tgt_idx, tgt_along = tgt_idx[order], tgt_along[order]
     to_a = snap_to.node_a.astype(np.int64)
     to_b = snap_to.node_b.astype(np.int64)
@@ -401,9 +428,9 @@ def _point_to_point(
 
     def args_for(lo: int, hi: int) -> tuple:
         return (
-            net.indptr, net.indices, net.length_m, node_a[lo:hi], node_b[lo:hi],
+            indptr, indices, weights, node_a[lo:hi], node_b[lo:hi],
             snap_from.dist_a_m[lo:hi], snap_from.dist_b_m[lo:hi], snap_from.offset_m[lo:hi],
-            tgt_ptr, tgt_idx, tgt_along, to_a, to_b, snap_to.offset_m, max_distance_m,
+            tgt_ptr, tgt_idx, tgt_along, to_a, to_b, snap_to.offset_m, float(max_cost),
         )
 
     return _run_batched(_point_to_point_batch, snap_from.n_points, n_to, args_for)

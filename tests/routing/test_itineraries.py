@@ -292,3 +292,12 @@ def test_walk_only_mode_is_one_street_leg(world) -> None:
     assert it["distance"].iloc[0] == pytest.approx(_street_m(5.002, 5.099), abs=0.05)
     ttm = TravelTimeMatrix(world, HOME, GOAL, **kw)
     assert _totals(it).iloc[0] // 60 == ttm["travel_time"].iloc[0]
+
+
+@pytest.mark.parametrize("modes", [{"transport_modes": ["BICYCLE"]},
+                                   {"access_modes": ["WALK", "BICYCLE"]}])
+def test_bicycle_itineraries_are_refused_not_drawn_as_walks(world, modes) -> None:
+    """The journeys kernel traces walking access only: a bike leg would show as a walk."""
+    kw = {"departure": WHEN, "departure_time_window": dt.timedelta(minutes=1), **modes}
+    with pytest.raises(InputError, match="walking and public transport only"):
+        DetailedItineraries(world, HOME, GOAL, **kw)

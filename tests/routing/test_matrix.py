@@ -213,7 +213,7 @@ def test_bad_parameters_are_rejected(world) -> None:
     with pytest.raises(InputError, match="unknown transport mode"):
         _ttm(world, A, C, when, transport_modes=["HOVERCRAFT"])
     with pytest.raises(InputError, match="engine='r5py'"):
-        _ttm(world, A, C, when, transport_modes=["BICYCLE"])
+        _ttm(world, A, C, when, transport_modes=["CAR"])
     with pytest.raises(InputError, match="departure"):
         TravelTimeMatrix(world, A, C)
     with pytest.raises(InputError, match="unknown engine"):

@@ -76,10 +76,13 @@ def test_bad_parameters_name_themselves(changes: dict, message: str) -> None:
         TravelRequest(**{"departure": WHEN, **changes})
 
 
-def test_builtin_engines_refuse_bicycle_with_a_hint() -> None:
-    r = TravelRequest(departure=WHEN, transport_modes=["BICYCLE"])
+def test_builtin_engines_refuse_car_and_bicycle_where_not_routed() -> None:
     with pytest.raises(InputError, match="engine='r5py'"):
-        r.require_builtin_modes()
+        TravelRequest(departure=WHEN, transport_modes=["CAR"]).require_builtin_modes(cycling=True)
+    bike = TravelRequest(departure=WHEN, transport_modes=["BICYCLE"])
+    bike.require_builtin_modes(cycling=True)
+    with pytest.raises(InputError, match="engine='r5py'"):
+        bike.require_builtin_modes()
 
 
 def test_one_percentile_where_one_is_needed() -> None:

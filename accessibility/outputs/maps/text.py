@@ -29,6 +29,7 @@ TEXT: dict[str, dict[str, str]] = {
         "class": "{label} min",
         "over": "meer dan {m} min",
         "legend_to": "Reistijd met het OV naar\nhet dichtstbijzijnde steunpunt",
+        "legend_to_mode": "Reistijd {mode} naar\nhet dichtstbijzijnde steunpunt",
         "legend_from": "Reistijd met het OV\nnaar het steunpunt",
         "legend_overview": "Bereikbaarheid met het OV",
         "legend_dots": "waar mensen wonen: 1 stip = {n} inwoners",
@@ -43,6 +44,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary_no_pop": "{n} witte vlekken",
         "synthetic": "SYNTHETISCHE GEGEVENS, geen echte dienstregeling",
         "norm_note": "Norm: {norm} minuten met het openbaar vervoer (voorlopig uitgangspunt, De Galan Groep 2024).",
+        "norm_note_mode": "Norm: {norm} minuten {mode}.",
         "water": "water",
         "built_up": "bebouwing",
         "road": "hoofdweg",
@@ -77,6 +79,7 @@ TEXT: dict[str, dict[str, str]] = {
         "class": "{label} min",
         "over": "more than {m} min",
         "legend_to": "Travel time by public transport\nto the nearest support point",
+        "legend_to_mode": "Travel time {mode}\nto the nearest support point",
         "legend_from": "Travel time by public transport\nto the support point",
         "legend_overview": "Accessibility by public transport",
         "legend_dots": "where people live: 1 dot = {n} inhabitants",
@@ -91,6 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
         "summary_no_pop": "{n} white spots",
         "synthetic": "SYNTHETIC DATA, not a real timetable",
         "norm_note": "Norm: {norm} minutes by public transport (provisional starting point, De Galan Groep 2024).",
+        "norm_note_mode": "Norm: {norm} minutes {mode}.",
         "water": "water",
         "built_up": "built-up area",
         "road": "main road",
@@ -172,7 +176,9 @@ def format_caption(
         ``window`` (departure window, e.g. ``"07:00-09:00"``), ``percentile``,
         ``walking_speed_kmh`` (km/h), ``max_walk_m``, ``max_trip_minutes``,
         ``engine``, ``source``, ``background``; then ``norm_minutes`` (adds the
-        norm sentence) and ``synthetic`` (True adds the synthetic-data label).
+        norm sentence; with ``norm_mode``, e.g. "per fiets", the sentence
+        names that mode instead of public transport) and ``synthetic`` (True
+        adds the synthetic-data label).
         Other keys are printed as ``key: value``.
     lang : {"nl", "en"}
     crs : str, optional
@@ -182,6 +188,7 @@ def format_caption(
     params = dict(params or {})
     synthetic = bool(params.pop("synthetic", False))
     norm = params.pop("norm_minutes", None)
+    norm_mode = params.pop("norm_mode", None)
     parts = []
     for key in CAPTION_KEYS:
         if key in params and params[key] is not None:
@@ -195,7 +202,9 @@ def format_caption(
     if crs:
         parts.append(f"{text['crs']}: {crs}")
     lines = ["; ".join(parts)] if parts else []
-    if norm is not None:
+    if norm is not None and norm_mode:
+        lines.append(text["norm_note_mode"].format(norm=fmt_minutes(float(norm)), mode=norm_mode))
+    elif norm is not None:
         lines.append(text["norm_note"].format(norm=fmt_minutes(float(norm))))
     if synthetic:
         lines.append(text["synthetic"])

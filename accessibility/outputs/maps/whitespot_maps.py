@@ -138,6 +138,7 @@ def plot_whitespots(
     lang: str = "nl",
     dpi: int = DPI,
     vector: str | None = "pdf",
+    legend_title: str | None = None,
 ) -> Path:
     """Map travel time to the nearest steunpunt where people live, white spots hatched.
 
@@ -205,7 +206,7 @@ def plot_whitespots(
                             params.get("max_trip_minutes"))
     handles += [whitespot_handle(norm_minutes, lang), steunpunt_handle(lang),
                 *background_handles]
-    legend_title = map_text(lang)["legend_to"]
+    legend_title = legend_title or map_text(lang)["legend_to"]
     if per_dot is not None:
         legend_title += "\n" + map_text(lang)["legend_dots"].format(n=format_number(per_dot, lang))
     return finish_single_map(fig, ax, handles, legend_title, title, params, crs, lang, path,
