@@ -48,11 +48,9 @@ from accessibility.routing.raptor_paths import (
 )
 from accessibility.routing.request import TravelRequest
 from accessibility.routing.street_legs import (
-    egress_metres,
-    empty_csr,
+    egress_seconds,
     leg_targets,
     origin_legs,
-    walk_seconds_csr,
 )
 from accessibility.routing.transit import raptor_network
 from accessibility.streets import snap_points
@@ -240,14 +238,7 @@ def detailed_itineraries(
         ("snap", *d_key),
         lambda: snap_points(network.streets, dest_p.lat, dest_p.lon, q.snap_distance_m),
     )
-    if q.transit_modes:
-        egress_m = network.memo(
-            ("egress", *d_key, q.egress_limit_m),
-            lambda: egress_metres(network, d_snap, q.egress_limit_m),
-        )
-        egress = walk_seconds_csr(egress_m, q.speed_walking)
-    else:
-        egress = empty_csr(network.n_stops)
+    egress = egress_seconds(network, d_snap, d_key, q)
     targets = leg_targets(network, origins_p.lat, origins_p.lon, d_snap, dest_p.lat, dest_p.lon,
                           with_stops=bool(q.transit_modes))  # fmt: skip
     params = (q.departure_seconds, q.n_minutes, q.rides, q.max_time_seconds,

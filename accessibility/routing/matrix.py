@@ -27,11 +27,10 @@ from accessibility.routing.request import TravelRequest
 from accessibility.routing.street_legs import (
     add_bike_legs,
     bike_leg_targets,
-    egress_metres,
+    egress_seconds,
     empty_csr,
     leg_targets,
     origin_legs,
-    walk_seconds_csr,
 )
 from accessibility.routing.transit import raptor_network
 from accessibility.streets import snap_points
@@ -146,14 +145,7 @@ def travel_time_arrays(
                 int((~snap_.ok).sum()), len(pts), kind, q.snap_distance_m,
                 pts.ids[~snap_.ok][0],
             )  # fmt: skip
-    if q.transit_modes:
-        egress_m = network.memo(
-            ("egress", *d_key, q.egress_limit_m),
-            lambda: egress_metres(network, d_snap, q.egress_limit_m),
-        )
-        egress = walk_seconds_csr(egress_m, q.speed_walking)
-    else:
-        egress = empty_csr(network.n_stops)
+    egress = egress_seconds(network, d_snap, d_key, q)
     targets = leg_targets(network, origins_p.lat, origins_p.lon, d_snap, dest_p.lat, dest_p.lon,
                           with_stops=bool(q.transit_modes))
     if q.uses_bicycle:

@@ -350,6 +350,20 @@ def direct_seconds(
     return _min_parts(parts, shape)
 
 
+def egress_seconds(network: TransportNetwork, destinations: SnapResult, key: tuple,
+                   request: TravelRequest) -> tuple[np.ndarray, ...]:
+    """Walking seconds stop -> destination (CSR arrays) for a request, memoised per network.
+
+    ``key`` identifies the destinations (their coordinates and snap distance);
+    without transit there is no egress (an empty CSR).
+    """
+    if not request.transit_modes:
+        return empty_csr(network.n_stops)
+    metres = network.memo(("egress", *key, request.egress_limit_m),
+                          lambda: egress_metres(network, destinations, request.egress_limit_m))
+    return walk_seconds_csr(metres, request.speed_walking)
+
+
 def egress_metres(
     network: TransportNetwork,
     destinations: SnapResult,
