@@ -37,7 +37,6 @@ from accessibility.routing.street_legs import (
     PointLinks,
     direct_seconds,
     transfer_legs,
-    walk_seconds,
 )
 from accessibility.routing.transit import check_covered, pattern_mask
 
@@ -126,17 +125,6 @@ def _connections(
     trip_pattern = np.repeat(np.arange(timetable.n_patterns), np.diff(timetable.pattern_trip_ptr))
     keep = mask[trip_pattern[conns[4]]]
     return tuple(np.ascontiguousarray(a[keep]) for a in conns)
-
-
-def _row_min_seconds(dist_m: sp.spmatrix, speed_kmh: float, n_rows: int) -> np.ndarray:
-    """Per row, the walking time to the nearest column (UNREACHABLE if none)."""
-    dist = dist_m.tocsr()
-    out = np.full(n_rows, UNREACHABLE, dtype=np.int64)
-    has = np.diff(dist.indptr) > 0
-    if has.any():
-        mins = np.minimum.reduceat(dist.data, dist.indptr[:-1][has])
-        out[has] = walk_seconds(mins, speed_kmh)
-    return out
 
 
 def _row_min(seconds: sp.sparray, n_rows: int) -> np.ndarray:

@@ -37,19 +37,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 from numba import njit, prange
 
 from accessibility.errors import InputError
-from accessibility.routing.nearest import _connections, _row_min_seconds
+from accessibility.routing.nearest import _connections, _row_min
 from accessibility.routing.network import TransportNetwork
 from accessibility.routing.profile import UNREACHABLE, _last_ready_at_or_after, profile_scan
 from accessibility.routing.raptor import BOARD_SLACK_SECONDS
 from accessibility.routing.request import TravelRequest
 from accessibility.routing.street_legs import (
     PointLinks,
+    direct_seconds,
     empty_csr,
     transfer_legs,
-    walk_only_metres,
 )
 
 
@@ -364,7 +365,7 @@ def shortest_open_trips(
     first = requests[0]
     first.require_builtin_modes()
     max_s = first.max_time_seconds
-    direct = walk_only_metres(network, origins, targets, first.walk_only_limit_m).tocsc()
+    direct = sp.csc_array(direct_seconds(network, origins, targets, first))
     result = np.full((len(requests), targets.n_points, origins.n_points), np.nan)
     for members, conns in connection_groups(network, requests):
         request = requests[members[0]]
@@ -397,7 +398,7 @@ def shortest_open_trips(
             scan = profile_scan(*(np.ascontiguousarray(a[useful]) for a in conns),
                                 network.n_stops, transfers[0], egress_j, *transfers[1:],
                                 BOARD_SLACK_SECONDS)
-            direct_s = _row_min_seconds(direct[:, [j]], first.speed_walking, origins.n_points)
+            direct_s = _row_min(direct[:, [j]], origins.n_points)
             seconds = shortest_open_times(
                 origins.stop_ptr, origins.stop_index, origins.stop_seconds, direct_s,
                 request.departure_seconds, request.n_minutes, *scan, day_ptr, opens, last, max_s)
