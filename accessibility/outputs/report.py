@@ -51,8 +51,8 @@ PAGE_TEXT = {
         "synthetic": "Let op: dit rapport is gemaakt met de SYNTHETISCHE demoregio. De cijfers "
                      "zijn verzonnen en zeggen niets over een echte regio.",
         "parameters": "Parameters",
-        "footer": "Gemaakt met accessibility (open source). Reistijden: openbaar vervoer en "
-                  "lopen, berekend op GTFS-dienstregeling en OpenStreetMap-stratennet. "
+        "footer": "Gemaakt met accessibility (open source). Reistijden berekend op de "
+                  "GTFS-dienstregeling en het OpenStreetMap-stratennet. "
                   "EPA-aantallen zijn schattingen.",
     },
     "en": {
@@ -60,8 +60,8 @@ PAGE_TEXT = {
         "synthetic": "Note: this report was made with the SYNTHETIC demo region. The figures "
                      "are invented and say nothing about a real region.",
         "parameters": "Parameters",
-        "footer": "Made with accessibility (open source). Travel times: public transport and "
-                  "walking, computed on a GTFS timetable and the OpenStreetMap street network. "
+        "footer": "Made with accessibility (open source). Travel times computed on a GTFS "
+                  "timetable and the OpenStreetMap street network. "
                   "EPA counts are estimates.",
     },
 }
